@@ -1,0 +1,45 @@
+# Two commands for a fresh clone: `make run` (the main job) and `make test`.
+# Everything runs in .venv, built from requirements.lock (every package pinned).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -p no:cacheprovider
+# Refuse every network connection during notebook tests where the system allows it.
+OFFLINE := $(shell unshare -rn true >/dev/null 2>&1 && echo "unshare -rn")
+
+.PHONY: install run test unit nbval lab notebooks bench bench-quick clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/corpus-utils run --out-dir output
+
+test: unit nbval
+
+unit: install
+	$(BIN)/python -m pytest -q tests
+
+nbval: install
+	$(OFFLINE) $(BIN)/python -m pytest -q $(NBVAL) notebooks
+
+lab: install
+	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+notebooks: install
+	$(BIN)/corpus-utils run --in-place
+
+bench: install
+	$(BIN)/python benchmarks/run.py --sizes 1000 10000 100000
+
+bench-quick: install
+	$(BIN)/python benchmarks/run.py --quick
+
+clean:
+	rm -rf output .pytest_cache

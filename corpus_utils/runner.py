@@ -1,0 +1,146 @@
+"""The main job behind ``make run``: execute every notebook and collect what it produces.
+
+For each ``notebooks/NN-*.ipynb`` (in name order) a fresh kernel executes the notebook top
+to bottom; the executed copy is exported as HTML to ``output/<notebook>/<notebook>.html``,
+figures and tables are written by the notebook itself through :mod:`corpus_utils.report`,
+and ``output/manifest.json`` records versions, parameters, seeds and the SHA-256 of every
+corpus file. The committed notebooks are never modified, unless ``in_place=True``
+(``make notebooks``), which saves the executed notebooks back with their new outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from . import RANDOM_STATE, __version__
+from .paths import default_corpus_path, repo_root
+from .report import OUTPUT_ENV
+
+#: Libraries whose versions go into the manifest.
+MANIFEST_LIBRARIES = ("jupyterlab", "spacy", "scikit-learn", "matplotlib", "nbval", "pandas",
+                      "numpy", "scipy", "networkx", "pyyaml", "nbclient", "nbconvert", "tqdm")
+
+
+def corpus_checksums(path: Path) -> dict[str, str]:
+    """SHA-256 of every file in a corpus folder (``.txt`` files and ``metadata.csv``)."""
+    path = Path(path)
+    files = sorted(p for p in path.iterdir() if p.is_file() and (p.suffix == ".txt" or p.name == "metadata.csv"))
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def analysis_parameters() -> dict:
+    """The default parameters of every analysis module that defines ``DEFAULTS``."""
+    import importlib
+
+    params = {}
+    for name in ("arabic", "corpus", "topics", "actors", "cooccurrence", "keyness"):
+        try:
+            module = importlib.import_module(f"corpus_utils.{name}")
+        except ImportError:
+            continue
+        defaults = getattr(module, "DEFAULTS", None)
+        if defaults:
+            params[name] = {k: (v if isinstance(v, (int, float, str, bool, type(None), list)) else repr(v))
+                            for k, v in dict(defaults).items()}
+    return params
+
+
+def build_manifest(*, notebooks: list[dict], corpus: Path) -> dict:
+    """Everything needed to say how ``output/`` was made."""
+    versions = {}
+    for lib in MANIFEST_LIBRARIES:
+        try:
+            versions[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            versions[lib] = None
+    return {
+        "package": "corpus-utils",
+        "version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": versions,
+        "random_state": RANDOM_STATE,
+        "parameters": analysis_parameters(),
+        "corpus": {"path": str(corpus), "sha256": corpus_checksums(corpus)},
+        "notebooks": notebooks,
+    }
+
+
+def _notebooks_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path | None = None,
+                  in_place: bool = False, timeout: int = 900, log=sys.stderr) -> dict:
+    """Execute every notebook in a fresh kernel; write HTML, figures, tables, manifest.
+
+    Args:
+        out_dir: where ``<notebook>/`` folders and ``manifest.json`` go.
+        notebooks_dir: folder of ``NN-*.ipynb``; default: the repository's ``notebooks/``.
+        in_place: save the executed notebooks back (``make notebooks``) instead of
+            writing ``out_dir``.
+        timeout: per-cell timeout in seconds.
+        log: where progress lines go.
+
+    Returns:
+        The manifest (also written to ``out_dir/manifest.json`` unless ``in_place``).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    if notebooks_dir is None:
+        root = repo_root()
+        if root is None:
+            raise FileNotFoundError("no notebooks folder: run from a checkout or pass --notebooks DIR")
+        notebooks_dir = root / "notebooks"
+    notebooks_dir = Path(notebooks_dir).resolve()
+    paths = _notebooks_in(notebooks_dir)
+    if not paths:
+        raise FileNotFoundError(f"no notebooks (NN-*.ipynb) in {notebooks_dir}")
+    out_dir = Path(out_dir).resolve()
+    records = []
+    saved_env = os.environ.get(OUTPUT_ENV)
+    try:
+        for path in paths:
+            nb = nbformat.read(path, as_version=4)
+            target = out_dir / path.stem
+            if in_place:
+                os.environ.pop(OUTPUT_ENV, None)
+            else:
+                target.mkdir(parents=True, exist_ok=True)
+                os.environ[OUTPUT_ENV] = str(target)
+            print(f"executing {path.name} ...", file=log, flush=True)
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(notebooks_dir)}})
+            client.execute()
+            if in_place:
+                nbformat.write(nb, path)
+                print(f"  saved {path.name} with new outputs", file=log)
+                records.append({"notebook": path.name})
+                continue
+            html, _ = HTMLExporter().from_notebook_node(nb)
+            (target / f"{path.stem}.html").write_text(html, encoding="utf-8")
+            figures = sorted(p.name for p in (target / "figures").glob("*")) if (target / "figures").is_dir() else []
+            tables = sorted(p.name for p in (target / "tables").glob("*")) if (target / "tables").is_dir() else []
+            records.append({"notebook": path.name, "html": f"{path.stem}/{path.stem}.html",
+                            "figures": figures, "tables": tables})
+            print(f"  {target.relative_to(out_dir.parent) if out_dir.parent in target.parents else target}: "
+                  f"HTML, {len(figures)} figure files, {len(tables)} tables", file=log)
+    finally:
+        if saved_env is None:
+            os.environ.pop(OUTPUT_ENV, None)
+        else:
+            os.environ[OUTPUT_ENV] = saved_env
+    manifest = build_manifest(notebooks=records, corpus=default_corpus_path())
+    if not in_place:
+        (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                               encoding="utf-8")
+        print(f"done: outputs in {out_dir}/ (manifest: {out_dir / 'manifest.json'})", file=log)
+    return manifest
