@@ -5,8 +5,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600 -p no:cacheprovider
-# Refuse every network connection during notebook tests where the system allows it.
-OFFLINE := $(shell unshare -rn true >/dev/null 2>&1 && echo "unshare -rn")
 
 .PHONY: install run test unit nbval lab notebooks bench bench-quick clean
 
@@ -27,7 +25,7 @@ unit: install
 	$(BIN)/python -m pytest -q tests
 
 nbval: install
-	$(OFFLINE) $(BIN)/python -m pytest -q $(NBVAL) notebooks
+	scripts/offline.sh $(BIN)/python -m pytest -q $(NBVAL) notebooks
 
 lab: install
 	$(BIN)/jupyter lab notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)

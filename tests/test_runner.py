@@ -1,0 +1,70 @@
+"""The main job: execute notebooks, export HTML, collect figures/tables, write a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import nbformat
+import pytest
+
+from corpus_utils import RANDOM_STATE, __version__
+from corpus_utils.paths import seeds_path
+from corpus_utils.report import save_figure, save_table
+from corpus_utils.runner import corpus_checksums, run_notebooks
+
+
+def _tiny_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Tiny"),
+        nbformat.v4.new_code_cell(
+            "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
+            "import pandas as pd\nfrom corpus_utils.report import save_figure, save_table\n"
+            "fig, ax = plt.subplots()\nax.plot([1, 2], [3, 4])\nsave_figure(fig, 'line')\n"
+            "save_table(pd.DataFrame({'a': [1]}), 'one')\nprint('ran')"),
+    ]
+    nbformat.write(nb, path)
+
+
+def test_run_notebooks_writes_outputs_and_manifest(tmp_path):
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _tiny_notebook(nbdir / "00-tiny.ipynb")
+    before = (nbdir / "00-tiny.ipynb").read_bytes()
+    out = tmp_path / "output"
+    manifest = run_notebooks(out_dir=out, notebooks_dir=nbdir, timeout=120, log=open("/dev/null", "w"))
+    assert (nbdir / "00-tiny.ipynb").read_bytes() == before  # never modifies the notebooks
+    assert "ran" in (out / "00-tiny" / "00-tiny.html").read_text(encoding="utf-8")
+    assert (out / "00-tiny" / "figures" / "line.png").stat().st_size > 0
+    assert (out / "00-tiny" / "figures" / "line.svg").read_text().lstrip().startswith("<?xml")
+    assert (out / "00-tiny" / "tables" / "one.csv").read_text() == "a\n1\n"
+    on_disk = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert on_disk == json.loads(json.dumps(manifest))
+    assert on_disk["version"] == __version__
+    assert on_disk["random_state"] == RANDOM_STATE
+    assert on_disk["libraries"]["spacy"]
+    sha = hashlib.sha256((seeds_path() / "metadata.csv").read_bytes()).hexdigest()
+    assert on_disk["corpus"]["sha256"]["metadata.csv"] == sha
+    assert len(on_disk["corpus"]["sha256"]) == 6
+    assert on_disk["notebooks"][0]["figures"] == ["line.png", "line.svg"]
+
+
+def test_save_helpers_do_nothing_outside_run(monkeypatch):
+    monkeypatch.delenv("CORPUS_UTILS_OUTPUT", raising=False)
+    import pandas as pd
+
+    df = pd.DataFrame({"a": [1]})
+    assert save_table(df, "x") is df
+    assert save_figure(object(), "x") is None
+
+
+@pytest.mark.parametrize("bad", ["../escape", "", "a b", "/abs"])
+def test_save_rejects_unsafe_names(bad):
+    with pytest.raises(ValueError, match="invalid"):
+        save_table(None, bad)
+
+
+def test_corpus_checksums_cover_texts_and_metadata():
+    sums = corpus_checksums(seeds_path())
+    assert sorted(sums) == sorted(p.name for p in seeds_path().iterdir() if p.suffix == ".txt") + ["metadata.csv"]
