@@ -170,7 +170,46 @@ def setup(*, english_only: bool = False, font_size: float = 10.0) -> list[str]:
     })
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     _state["english_only"] = english_only
+    _register_figure_text()
     return families
+
+
+def figure_text(fig) -> str:
+    """A plain-text stand-in for a figure: its titles, for screen readers and text outputs.
+
+    Notebooks store this instead of matplotlib's ``<Figure size 640x480 with 1 Axes>``, so
+    the saved text output says what the figure shows and stays the same on every run.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Silhouette by k")
+    >>> figure_text(fig)
+    '[figure: Silhouette by k]'
+    >>> plt.close(fig)
+    """
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        parts.append(suptitle.get_text())
+    for ax in fig.get_axes():
+        title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
+        if title and title not in parts:
+            parts.append(title)
+    return f"[figure: {'; '.join(parts) if parts else 'untitled'}]"
+
+
+def _register_figure_text() -> None:
+    """Inside IPython, show :func:`figure_text` as a figure's text/plain output."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the notebooks
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["text/plain"]
+    formatter.for_type(Figure, lambda fig, printer, cycle: printer.text(figure_text(fig)))
 
 
 def _letters(text: str) -> str:

@@ -72,6 +72,17 @@ def build_manifest(*, notebooks: list[dict], corpus: Path) -> dict:
     }
 
 
+def tidy_notebook(nb):
+    """Drop what changes from machine to machine before a notebook is committed: cell
+    execution metadata and the kernel's full ``language_info`` (its name is kept)."""
+    language = nb.metadata.get("language_info", {}).get("name", "python")
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                   "language_info": {"name": language}}
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
+
+
 def _notebooks_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
@@ -118,10 +129,11 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
                 os.environ[OUTPUT_ENV] = str(target)
             print(f"executing {path.name} ...", file=log, flush=True)
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                    record_timing=False, coalesce_streams=True,
                                     resources={"metadata": {"path": str(notebooks_dir)}})
             client.execute()
             if in_place:
-                nbformat.write(nb, path)
+                nbformat.write(tidy_notebook(nb), path)
                 print(f"  saved {path.name} with new outputs", file=log)
                 records.append({"notebook": path.name})
                 continue

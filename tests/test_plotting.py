@@ -499,3 +499,24 @@ def test_setup_leaves_the_layout_engine_alone():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig.tight_layout()
+
+
+def test_notebook_figures_store_their_titles_not_a_figure_repr():
+    """In IPython, setup() makes a figure's text/plain output its titles, so saved notebooks
+    hold no ``<Figure size ...>`` repr."""
+    import matplotlib.pyplot as plt
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from corpus_utils import plotting
+
+    shell = InteractiveShell.instance()
+    try:
+        plotting.setup()
+        fig, ax = plt.subplots()
+        ax.set_title("الائتلاف · coalition")
+        data, _ = shell.display_formatter.format(fig)
+        assert data["text/plain"] == "[figure: الائتلاف · coalition]"
+        assert "Figure size" not in data["text/plain"]
+        plt.close(fig)
+    finally:
+        InteractiveShell.clear_instance()
