@@ -5,11 +5,14 @@ The analysis behind notebook 01 and ``corpus-utils topics``, as pure functions o
 
 1. :func:`units` cuts the corpus into paragraphs, sentences or documents;
 2. :func:`tfidf` represents them as TF-IDF vectors over the Arabic layer's analysis terms
-   (``analyzer="word"``, the main representation) or over character n-grams of the
-   normalised text (``analyzer="char"``, a robustness check);
+   (``analyzer="word"``, the main representation; all units analysed with one corpus
+   lexicon, so a word has the same stem everywhere; :func:`vocabulary_steps` shows how
+   the vocabulary shrinks) or over character n-grams of the normalised text
+   (``analyzer="char"``, a robustness check);
 3. :func:`choose_k` scores k = 2..min(10, n - 1) by cosine silhouette, picks the best and
    measures how stable the clusters are (adjusted Rand index across seeds, across
    bootstrap resamples of the units, and between the two clustering methods);
+   :func:`bootstrap_jaccard` says which single clusters are found again;
 4. :func:`cluster` runs k-means on the LSA-reduced matrix or average-linkage agglomerative
    clustering with cosine distance, and numbers clusters 0..k-1 by size;
 5. :func:`top_terms`, :func:`typical_units`, :func:`crosstab`, :func:`svd_2d` and
@@ -178,21 +181,30 @@ def _pretokenized(doc):
     return doc
 
 
-def _word_features(texts: Sequence[str], *, min_term_length: int):
+def _kept_terms(texts: Sequence[str], *, min_term_length: int,
+                lexicon: frozenset[str] | None) -> list[list]:
+    """The terms counted by the word analyzer, per text.
+
+    Every text is analysed with one lexicon (:func:`corpus_utils.arabic.corpus_terms`), so
+    the guarded splits (plain proclitics ``و ف ب ل ك``, pronoun suffixes, stem suffixes)
+    apply and a word gets the same stem in every unit. Numbers are never terms here; stop
+    words are checked once more on the shown term, and short terms are dropped.
+    """
+    from . import arabic
+
+    return [[t for t in found
+             if len(t.term) >= min_term_length and not arabic.is_stopword(t.term)]
+            for found in arabic.corpus_terms(texts, keep_numbers=False, lexicon=lexicon)]
+
+
+def _word_features(texts: Sequence[str], *, min_term_length: int,
+                   lexicon: frozenset[str] | None):
     """Stems per text and the display form of each stem (most frequent shown term)."""
     from . import arabic
 
-    kept_terms = []
-    per_text = []
-    for text in texts:
-        stems = []
-        for t in arabic.terms(text):
-            if len(t.term) < min_term_length or arabic.is_stopword(t.term):
-                continue
-            kept_terms.append(t)
-            stems.append(t.stem)
-        per_text.append(stems)
-    return per_text, arabic.display_forms(kept_terms)
+    kept = _kept_terms(texts, min_term_length=min_term_length, lexicon=lexicon)
+    per_text = [[t.stem for t in found] for found in kept]
+    return per_text, arabic.display_forms(t for found in kept for t in found)
 
 
 def tfidf(
@@ -204,6 +216,7 @@ def tfidf(
     sublinear_tf: bool = DEFAULTS["sublinear_tf"],
     min_term_length: int = DEFAULTS["min_term_length"],
     ngram_range: tuple[int, int] = DEFAULTS["char_ngram_range"],
+    lexicon: frozenset[str] | None = None,
 ) -> tuple["sparse.csr_matrix", "np.ndarray"]:
     """TF-IDF matrix of texts over Arabic analysis terms or character n-grams.
 
@@ -211,7 +224,11 @@ def tfidf(
     clitic-stripped, stop words removed), keyed by their stem so that ``الائتلاف``,
     ``والائتلاف`` and ``للائتلاف`` are one feature, and names each feature by its most
     frequent shown term (:func:`corpus_utils.arabic.display_forms`); stop words (checked
-    again on the term) and terms shorter than ``min_term_length`` are dropped. scikit-learn's
+    again on the term), numbers and terms shorter than ``min_term_length`` are dropped.
+    All texts are analysed with ONE lexicon (:func:`corpus_utils.arabic.build_lexicon`,
+    built from ``texts`` unless given), which enables the guarded splits of the plain
+    proclitics ``و ف ب ل ك`` and the pronoun suffixes: ``ودعا`` counts as ``دعا`` and
+    ``بسورية`` as ``سورية`` wherever the bare form is attested. scikit-learn's
     ``token_pattern`` and ``strip_accents`` are never used: both cut or change Arabic words.
     ``analyzer="char"`` counts ``char_wb`` n-grams of the :func:`corpus_utils.arabic.normalize`
     d text (no lower-casing, no accent stripping).
@@ -226,6 +243,9 @@ def tfidf(
         sublinear_tf: use ``1 + log(tf)`` instead of raw counts.
         min_term_length: word analyzer only: drop shorter terms (in characters).
         ngram_range: char analyzer only: (min, max) n-gram length.
+        lexicon: word analyzer only: attested word forms for the clitic and stem guards;
+            default :func:`corpus_utils.arabic.build_lexicon` of ``texts``. Pass the
+            lexicon of the whole corpus when ``texts`` are only part of it.
 
     Returns:
         ``(X, features)``: a CSR matrix of shape (len(texts), vocabulary size) and the
@@ -254,7 +274,12 @@ def tfidf(
                   strip_accents=None, dtype=np.float64)
     if analyzer == "word":
         _check_int("min_term_length", min_term_length, minimum=1)
-        per_text, forms = _word_features(texts, min_term_length=min_term_length)
+        from .arabic import build_lexicon
+
+        if lexicon is None:
+            lexicon = build_lexicon(texts)
+        per_text, forms = _word_features(texts, min_term_length=min_term_length,
+                                         lexicon=lexicon)
         vectorizer = TfidfVectorizer(analyzer=_pretokenized, **common)
         data = per_text
     else:
@@ -276,6 +301,55 @@ def tfidf(
     if analyzer == "word":
         names = np.array([forms[s] for s in names], dtype=str)
     return X.tocsr(), np.asarray(names, dtype=str)
+
+
+def vocabulary_steps(
+    texts: Sequence[str],
+    *,
+    min_df: int | float = DEFAULTS["min_df"],
+    min_term_length: int = DEFAULTS["min_term_length"],
+    lexicon: frozenset[str] | None = None,
+) -> "pd.DataFrame":
+    """How the word analyzer's vocabulary shrinks, step by step, to the TF-IDF features.
+
+    The steps: distinct normalised words (numbers and punctuation left out); distinct
+    shown terms after clitic stripping, stop words and short terms are removed; distinct
+    stems (the features before ``min_df``); the features kept by ``min_df`` (the number of
+    columns of :func:`tfidf` with the same arguments).
+
+    Args:
+        texts: one string per unit.
+        min_df: as in :func:`tfidf`.
+        min_term_length: as in :func:`tfidf`.
+        lexicon: as in :func:`tfidf` (default: built from ``texts``).
+
+    Returns:
+        DataFrame ``step, vocabulary`` with four rows, in order.
+
+    Raises:
+        ValueError: no text, or no term reaches ``min_df`` (as :func:`tfidf`).
+
+    >>> vocabulary_steps(["والائتلاف في حلب", "الائتلاف وحلب"])["vocabulary"].tolist()
+    [5, 2, 2, 2]
+    """
+    import pandas as pd
+
+    from . import arabic
+
+    texts = list(texts)
+    if lexicon is None and texts and all(isinstance(t, str) for t in texts):
+        lexicon = arabic.build_lexicon(texts)
+    # tfidf checks the arguments (empty input, non-str texts, min_df) before anything else
+    X, _ = tfidf(texts, min_df=min_df, min_term_length=min_term_length, lexicon=lexicon)
+    words = {arabic.normalize(t.text) for text in texts for t in arabic.tokenize(text)
+             if t.kind == "word"}
+    kept = [t for found in _kept_terms(texts, min_term_length=min_term_length, lexicon=lexicon)
+            for t in found]
+    return pd.DataFrame({
+        "step": ["word types", "content terms", "stems", f"min_df = {min_df}"],
+        "vocabulary": [len(words), len({t.term for t in kept}), len({t.stem for t in kept}),
+                       X.shape[1]],
+    })
 
 
 # --------------------------------------------------------------------------- clustering
@@ -698,9 +772,27 @@ def bootstrap_stability(
     >>> bootstrap_stability(X, k=2, n_bootstrap=2)["resample"].tolist()
     [1, 2]
     """
-    import numpy as np
     import pandas as pd
     from sklearn.metrics import adjusted_rand_score
+
+    reference, fits = _bootstrap_fits(
+        X, k=k, reference=reference, method=method, n_bootstrap=n_bootstrap,
+        lsa_components=lsa_components, random_state=random_state, n_init=n_init,
+        minibatch_above=minibatch_above, agglomerative_max_units=agglomerative_max_units)
+    rows = [(b, int(len(distinct)), float(adjusted_rand_score(reference[distinct], labels)))
+            for b, distinct, labels in fits]
+    return pd.DataFrame(rows, columns=["resample", "n_units", "ari"]).astype(
+        {"resample": int, "n_units": int, "ari": float})
+
+
+def _bootstrap_fits(X, *, k, reference, method, n_bootstrap, lsa_components, random_state,
+                    n_init, minibatch_above, agglomerative_max_units):
+    """The reference labels and, per resample, (resample, distinct units, their new labels).
+
+    The resamples depend only on ``random_state`` and n, so :func:`bootstrap_stability` and
+    :func:`bootstrap_jaccard` with the same arguments see the same resamples.
+    """
+    import numpy as np
 
     _check_int("n_bootstrap", n_bootstrap, minimum=0)
     opts = dict(k=k, method=method, lsa_components=lsa_components, n_init=n_init,
@@ -709,18 +801,95 @@ def bootstrap_stability(
         reference = cluster(X, random_state=random_state, **opts)
     reference = np.asarray(reference)
     n = _n_rows(X)
+    if len(reference) != n:
+        raise ValueError(f"reference has {len(reference)} labels; X has {n} rows")
     rng = np.random.default_rng(random_state)
+
+    def fits():
+        for b in range(1, n_bootstrap + 1):
+            idx = np.sort(rng.integers(0, n, size=n))
+            distinct, first = np.unique(idx, return_index=True)
+            if len(distinct) <= k:
+                continue
+            labels = cluster(X[idx], random_state=random_state, **opts)
+            yield b, distinct, labels[first]
+
+    return reference, fits()
+
+
+def bootstrap_jaccard(
+    X,
+    *,
+    k: int,
+    reference: "np.ndarray | None" = None,
+    method: str = DEFAULTS["method"],
+    n_bootstrap: int = DEFAULTS["n_bootstrap"],
+    lsa_components: int = DEFAULTS["lsa_components"],
+    random_state: int = DEFAULTS["random_state"],
+    n_init: int = DEFAULTS["n_init"],
+    minibatch_above: int = DEFAULTS["minibatch_above"],
+    agglomerative_max_units: int = DEFAULTS["agglomerative_max_units"],
+) -> "pd.DataFrame":
+    """Cluster-wise stability: how well each cluster is found again in bootstrap resamples.
+
+    For every resample (the same resamples as :func:`bootstrap_stability` with the same
+    arguments) and every reference cluster C with at least one unit drawn, the Jaccard
+    similarity ``|C ∩ B| / |C ∪ B|`` between C's drawn units and the most similar cluster B
+    of the resample (on the distinct units drawn). A cluster whose mean Jaccard is at most
+    0.5 "dissolves"; Hennig (2007) reads a mean above 0.75 as a stable cluster and 0.6-0.75
+    as a pattern, but not a sharp one. A resample that draws few units of some cluster
+    still has to be cut into k clusters, so even well-separated clusters can score below 1.
+
+    Args:
+        X: TF-IDF matrix.
+        k: number of clusters.
+        reference: labels of all units; default :func:`cluster` with these options.
+        method, n_bootstrap, lsa_components, random_state, n_init, minibatch_above,
+            agglomerative_max_units: as in :func:`bootstrap_stability`.
+
+    Returns:
+        DataFrame ``cluster, size, resamples, mean_jaccard, dissolved``, one row per
+        reference cluster (sorted): ``resamples`` = resamples in which the cluster had a unit
+        drawn, ``dissolved`` = share of those with Jaccard <= 0.5. ``mean_jaccard`` is NaN
+        for a cluster never drawn.
+
+    References:
+        Hennig, C. (2007). Cluster-wise assessment of cluster stability. *Computational
+        Statistics & Data Analysis* 52, 258-271.
+
+    >>> import numpy as np
+    >>> X = np.array([[1, 0], [1, .1], [0, 1], [.1, 1], [1, .05], [.05, 1]])
+    >>> bootstrap_jaccard(X, k=2, n_bootstrap=5)[["cluster", "size"]].values.tolist()
+    [[0, 3], [1, 3]]
+    """
+    import numpy as np
+    import pandas as pd
+
+    reference, fits = _bootstrap_fits(
+        X, k=k, reference=reference, method=method, n_bootstrap=n_bootstrap,
+        lsa_components=lsa_components, random_state=random_state, n_init=n_init,
+        minibatch_above=minibatch_above, agglomerative_max_units=agglomerative_max_units)
+    clusters = sorted(np.unique(reference).tolist())
+    scores: dict[int, list[float]] = {c: [] for c in clusters}
+    for _, distinct, labels in fits:
+        drawn = reference[distinct]
+        for c in clusters:
+            members = drawn == c
+            if not members.any():
+                continue
+            best = 0.0
+            for b in np.unique(labels):
+                other = labels == b
+                best = max(best, float((members & other).sum() / (members | other).sum()))
+            scores[c].append(best)
     rows = []
-    for b in range(1, n_bootstrap + 1):
-        idx = np.sort(rng.integers(0, n, size=n))
-        distinct, first = np.unique(idx, return_index=True)
-        if len(distinct) <= k:
-            continue
-        labels = cluster(X[idx], random_state=random_state, **opts)
-        rows.append((b, int(len(distinct)),
-                     float(adjusted_rand_score(reference[distinct], labels[first]))))
-    return pd.DataFrame(rows, columns=["resample", "n_units", "ari"]).astype(
-        {"resample": int, "n_units": int, "ari": float})
+    for c in clusters:
+        values = np.array(scores[c], dtype=float)
+        mean = float(values.mean()) if values.size else float("nan")
+        dissolved = float((values <= 0.5).mean()) if values.size else float("nan")
+        rows.append((int(c), int((reference == c).sum()), int(values.size), mean, dissolved))
+    return pd.DataFrame(rows, columns=["cluster", "size", "resamples", "mean_jaccard",
+                                       "dissolved"])
 
 
 def choose_k(
@@ -900,6 +1069,39 @@ def top_terms(
             rows.append((int(c), rank, term, gloss(term), float(weights[j])))
     return pd.DataFrame(rows, columns=["cluster", "rank", "term", "gloss", "weight"]).astype(
         {"cluster": int, "rank": int, "term": str, "gloss": str, "weight": float})
+
+
+def term_summary(terms: "pd.DataFrame", *, n: int = 5, by: str = "cluster") -> "pd.DataFrame":
+    """One row per cluster (or topic): its first n terms and their glosses, for display.
+
+    Args:
+        terms: a table from :func:`top_terms` (or :attr:`NMFTopics.terms` with
+            ``by="topic"``): columns ``by, rank, term, gloss``.
+        n: terms per row (the n best ranks).
+        by: the grouping column.
+
+    Returns:
+        DataFrame ``by, terms, glosses``: terms joined with the Arabic comma ``، `` in rank
+        order, glosses with ``; `` in the same order (a missing gloss shows as ``?``).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"cluster": [0, 0], "rank": [2, 1], "term": ["حلب", "كلس"],
+    ...                   "gloss": ["Aleppo", "Kilis"]})
+    >>> term_summary(t).loc[0, ["terms", "glosses"]].tolist()
+    ['كلس، حلب', 'Kilis; Aleppo']
+    """
+    import pandas as pd
+
+    n = _check_int("n", n, minimum=1)
+    missing = [c for c in (by, "rank", "term", "gloss") if c not in terms.columns]
+    if missing:
+        raise ValueError(f"terms has columns {list(terms.columns)!r}; missing {missing!r}")
+    rows = []
+    for key, group in terms.sort_values([by, "rank"], kind="mergesort").groupby(by, sort=True):
+        top = group.head(n)
+        rows.append((key, "، ".join(top["term"].astype(str)),
+                     "; ".join(g if g else "?" for g in top["gloss"].fillna("").astype(str))))
+    return pd.DataFrame(rows, columns=[by, "terms", "glosses"])
 
 
 def typical_units(X, labels: Sequence[int], n: int = DEFAULTS["n_typical"]) -> "pd.DataFrame":
@@ -1142,6 +1344,15 @@ class TopicModel:
         return self.units.loc[:, ["doc_id", "paragraph", "sentence", "line", "cluster"]]
 
 
+def _corpus_lexicon(corpus: "pd.DataFrame", analyzer: str) -> frozenset[str] | None:
+    """One lexicon of the whole corpus (so every unit type gets the same stems)."""
+    if analyzer != "word":
+        return None
+    from .arabic import build_lexicon
+
+    return build_lexicon(corpus["text"].fillna("").astype(str).tolist())
+
+
 def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: Any) -> TopicModel:
     """The whole analysis: units, TF-IDF, k (chosen or given), clusters and top terms.
 
@@ -1175,7 +1386,8 @@ def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: A
                             min_df=opts["min_df"], max_df=opts["max_df"],
                             sublinear_tf=opts["sublinear_tf"],
                             min_term_length=opts["min_term_length"],
-                            ngram_range=tuple(opts["char_ngram_range"]))
+                            ngram_range=tuple(opts["char_ngram_range"]),
+                            lexicon=_corpus_lexicon(corpus, opts["analyzer"]))
     rows = np.flatnonzero(np.asarray(X_all.sum(axis=1)).ravel() > 0)
     X = X_all[rows]
     notes = []

@@ -187,6 +187,107 @@ def test_tfidf_min_df_drops_rare_terms():
     assert arabic.terms("الكهرباء")[0].term in set(all_terms) - set(frequent)
 
 
+# one corpus lexicon: plain proclitics and pronoun suffixes are split wherever the bare form
+# is attested somewhere in the texts, so a word has one feature across all units
+@pytest.mark.parametrize("with_clitic, bare", [
+    ("ودعا", "دعا"),          # و + verb
+    ("بسورية", "سورية"),      # ب + noun
+    ("ومصيره", "مصير"),       # و + noun + pronoun suffix
+    ("لحلب", "حلب"),          # ل + name
+    ("وكيري", "كيري"),        # و + name (the ك of كيري is a root letter, never split)
+])
+def test_tfidf_one_lexicon_merges_plain_clitics(with_clitic, bare):
+    texts = [f"{with_clitic} النفط", f"{bare} البنك", "النفط البنك"]
+    X, features = topics.tfidf(texts, min_df=1)
+    shown = arabic.terms(bare)[0].term
+    assert shown in set(features)
+    assert not any(f.startswith(("و", "ب", "ل")) and f[1:] == shown for f in features)
+    col = list(features).index(shown)
+    assert X[0, col] > 0 and X[1, col] > 0 and X[2, col] == 0
+
+
+def test_tfidf_lexicon_comes_from_all_texts_or_the_caller():
+    texts = ["ودعا النفط", "دعا البنك"]
+    split = set(topics.tfidf(texts, min_df=1)[1])
+    # a lexicon without the bare form: the clitic stays (the guard needs attestation)
+    lex = arabic.build_lexicon(["ودعا النفط"])
+    kept = set(topics.tfidf(texts, min_df=1, lexicon=lex)[1])
+    dua = arabic.terms("دعا")[0].term
+    assert dua in split and "ودعا" not in split
+    assert "ودعا" in kept and dua in kept
+    # the default is the lexicon of the texts themselves
+    assert split == set(topics.tfidf(texts, min_df=1, lexicon=arabic.build_lexicon(texts))[1])
+
+
+def test_topic_model_uses_one_lexicon_for_every_unit(tiny_corpus):
+    # sentences and paragraphs of the same corpus get the same stems: both are analysed
+    # with the lexicon of the whole corpus
+    lex = arabic.build_lexicon(tiny_corpus["text"].tolist())
+    for unit in ("paragraph", "sentence", "document"):
+        model = topics.topic_model(tiny_corpus, unit=unit, k=2)
+        table = topics.units(tiny_corpus, unit)
+        _, expected = topics.tfidf(table["text"].tolist(), lexicon=lex)
+        assert model.features.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("text", [
+    "عام 2015 عام 2015",
+    "عام ٢٠١٥ عام ٢٠١٥",            # Arabic-Indic digits
+    "القرار 2254 القرار 2254",
+    "نسبة 3.5 ونسبة 3.5 بالمئة",
+    "و2254 و2254 القرار",           # a proclitic glued to a number
+])
+def test_tfidf_numbers_are_never_terms(text):
+    _, features = topics.tfidf([text, text], min_df=1)
+    assert features.size > 0
+    assert not any(ch.isdecimal() for f in features for ch in f)
+
+
+def test_tfidf_seed_vocabulary_has_no_numbers():
+    from corpus_utils.corpus import load_corpus
+
+    table = topics.units(load_corpus(), "paragraph")
+    assert any(ch.isdecimal() for ch in "".join(table["text"]))  # the seeds do have numbers
+    _, features = topics.tfidf(table["text"].tolist(), min_df=1)
+    assert not any(ch.isdecimal() for f in features for ch in f)
+    assert all(len(f) >= DEFAULTS["min_term_length"] for f in features)
+
+
+def test_vocabulary_steps_shrink_to_the_tfidf_columns():
+    texts, _ = _texts()
+    texts = [t + " في 2015 والنفط" for t in texts]  # a stop word, a number, a clitic form
+    steps = topics.vocabulary_steps(texts + ["الكهرباء"])
+    assert steps["step"].tolist() == ["word types", "content terms", "stems", "min_df = 2"]
+    sizes = steps["vocabulary"].tolist()
+    assert sizes == sorted(sizes, reverse=True)
+    # words: 16 theme words + في + والنفط + الكهرباء; terms: 16 + كهرباء; min_df drops كهرباء
+    assert sizes[0] == 19 and sizes[1] == 17 and sizes[2] == 17
+    assert sizes[3] == topics.tfidf(texts + ["الكهرباء"])[0].shape[1] == 16
+
+
+@pytest.mark.parametrize("texts, options, message", [
+    ([], {}, "texts is empty"),
+    (["النفط", None], {}, "texts[1] = None"),
+    (["النفط", "البنك"], {}, "no features"),
+    (["النفط النفط"], {"min_term_length": 0}, "min_term_length = 0"),
+])
+def test_vocabulary_steps_bad_input(texts, options, message):
+    with pytest.raises(ValueError) as info:
+        topics.vocabulary_steps(texts, **options)
+    assert message in str(info.value)
+
+
+def test_vocabulary_steps_on_the_seeds_match_the_model():
+    from corpus_utils.corpus import load_corpus
+
+    corpus = load_corpus()
+    model = topics.topic_model(corpus, k=2)
+    lexicon = arabic.build_lexicon(corpus["text"].tolist())
+    steps = topics.vocabulary_steps(model.units["text"].tolist(), lexicon=lexicon)
+    assert steps["vocabulary"].iloc[-1] == model.X.shape[1] == len(model.features)
+    assert steps["vocabulary"].iloc[0] > steps["vocabulary"].iloc[1] >= steps["vocabulary"].iloc[2]
+
+
 @pytest.mark.parametrize("texts, options, message", [
     ([], {}, "texts is empty"),
     (["النفط"], {"analyzer": "bag"}, "analyzer = 'bag'"),
@@ -418,6 +519,43 @@ def test_bootstrap_ari_is_computed_on_drawn_units_only():
     assert table["ari"].tolist() == pytest.approx([1.0] * len(table))
 
 
+def test_bootstrap_jaccard_on_obvious_themes(tiny_matrix):
+    X, _, truth = tiny_matrix
+    table = topics.bootstrap_jaccard(X, k=2, reference=truth, n_bootstrap=20)
+    assert table.columns.tolist() == ["cluster", "size", "resamples", "mean_jaccard", "dissolved"]
+    assert table["cluster"].tolist() == [0, 1] and table["size"].tolist() == [7, 5]
+    assert (table["resamples"] > 0).all() and (table["resamples"] <= 20).all()
+    assert (table["mean_jaccard"] > 0.9).all()
+    assert (table["dissolved"] < 0.1).all()
+
+
+def test_bootstrap_jaccard_uses_the_same_resamples_as_the_ari(tiny_matrix):
+    # where every resample reproduces the reference exactly (ARI 1), every cluster drawn
+    # is found whole (Jaccard 1); both count the same resamples
+    X, _, truth = tiny_matrix
+    ari = topics.bootstrap_stability(X, k=2, reference=truth, n_bootstrap=12)
+    jac = topics.bootstrap_jaccard(X, k=2, reference=truth, n_bootstrap=12)
+    perfect = ari["ari"].round(12).eq(1).all()
+    assert perfect == bool((jac["mean_jaccard"].round(12) == 1).all())
+    assert jac["resamples"].max() == len(ari)
+
+
+def test_bootstrap_jaccard_flags_a_cluster_that_is_not_there():
+    # a random split of one homogeneous cloud: the clusters dissolve under resampling
+    rng = np.random.default_rng(3)
+    X = np.abs(rng.normal(size=(30, 12)))
+    labels = np.array([0] * 15 + [1] * 15)
+    table = topics.bootstrap_jaccard(X, k=2, reference=labels, n_bootstrap=15)
+    assert (table["mean_jaccard"] < 0.75).all()
+    assert table["dissolved"].max() > 0.2
+
+
+def test_bootstrap_jaccard_bad_reference(tiny_matrix):
+    X, _, truth = tiny_matrix
+    with pytest.raises(ValueError, match="reference has 11 labels"):
+        topics.bootstrap_jaccard(X, k=2, reference=truth[:-1], n_bootstrap=2)
+
+
 def test_seed_stability_detects_an_unstable_k():
     rng = np.random.default_rng(1)
     X = rng.random((40, 20))
@@ -457,6 +595,27 @@ def test_top_terms_bad_arguments(tiny_matrix):
         topics.top_terms(X, truth, features[:-1])
     with pytest.raises(ValueError, match="n_terms = 0"):
         topics.top_terms(X, truth, features, n_terms=0)
+
+
+def test_term_summary_joins_terms_in_rank_order(tiny_matrix):
+    X, features, truth = tiny_matrix
+    table = topics.top_terms(X, truth, features, n_terms=4)
+    summary = topics.term_summary(table.sample(frac=1, random_state=0), n=3)
+    assert summary.columns.tolist() == ["cluster", "terms", "glosses"]
+    assert summary["cluster"].tolist() == [0, 1]
+    for row in summary.itertuples():
+        expected = table[table["cluster"] == row.cluster].head(3)
+        assert row.terms.split("، ") == expected["term"].tolist()
+        assert len(row.glosses.split("; ")) == 3
+
+
+@pytest.mark.parametrize("gloss, shown", [("Aleppo", "Aleppo"), ("", "?")])
+def test_term_summary_marks_missing_glosses(gloss, shown):
+    t = pd.DataFrame({"topic": [1], "rank": [1], "term": ["حلب"], "gloss": [gloss]})
+    assert topics.term_summary(t, by="topic").to_dict("records") == [
+        {"topic": 1, "terms": "حلب", "glosses": shown}]
+    with pytest.raises(ValueError, match="missing \\['cluster'\\]"):
+        topics.term_summary(t)
 
 
 def test_typical_units_are_closest_to_centroid(tiny_matrix):
@@ -588,13 +747,20 @@ def _cli(argv: list[str]) -> tuple[int, str]:
     return code, buf.getvalue()
 
 
-def test_cli_prints_the_functions_assignments(tiny_folder, tiny_corpus):
-    code, out = _cli(["topics", str(tiny_folder)])
+@pytest.mark.parametrize("argv, options", [
+    ([], {}),
+    (["--unit", "sentence", "--k", "3"], dict(unit="sentence", k=3)),
+    (["--analyzer", "char", "--method", "agglomerative"], dict(analyzer="char", method="agglomerative")),
+])
+def test_cli_prints_the_functions_assignments(tiny_folder, tiny_corpus, argv, options):
+    code, out = _cli(["topics", str(tiny_folder), *argv])
     assert code == 0
-    expected = topics.topic_model(tiny_corpus).assignments().to_csv(index=False, lineterminator="\n")
+    expected = topics.topic_model(tiny_corpus, **options).assignments().to_csv(
+        index=False, lineterminator="\n")
     assert out == expected
     assert out.splitlines()[0] == "doc_id,paragraph,sentence,line,cluster"
-    assert out.splitlines()[1] == "a,1,,1,0"  # sentence empty for a paragraph unit
+    if not options:
+        assert out.splitlines()[1] == "a,1,,1,0"  # sentence empty for a paragraph unit
 
 
 def test_cli_terms_equal_the_functions_terms(tiny_folder, tiny_corpus):
@@ -643,22 +809,54 @@ def seed_model():
 
 
 def _normalised_stop_lists() -> set[str]:
+    """spaCy's Arabic stop words and the package's news list, read from their sources."""
     from spacy.lang.ar.stop_words import STOP_WORDS
 
-    news = "قال أضاف أكد أشار لفت نوه خلال أمس".split()
-    return {arabic.normalize(w) for w in [*STOP_WORDS, *news]}
+    from corpus_utils.paths import DATA_DIR
+
+    path = DATA_DIR / "news_stopwords.txt"
+    news = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    words = [*STOP_WORDS, *(w for w in news if w)]
+    assert len(words) > 300
+    return {arabic.normalize(w) for w in words}
 
 
-def test_seed_top_terms_are_content_words(seed_model):
+@pytest.fixture(scope="module")
+def seed_shown_terms(seed_model) -> pd.DataFrame:
+    """Every top-term table notebook 01 shows: k-means clusters and NMF topics at the chosen
+    k, and the views of its exercises (agglomerative, sentences, documents, other k)."""
+    from corpus_utils.corpus import load_corpus
+
+    corpus = load_corpus()
+    nmf = topics.nmf_topics(seed_model.X, seed_model.k, feature_names=seed_model.features)
+    tables = [seed_model.terms, nmf.terms.rename(columns={"topic": "cluster"})]
+    for opts in (dict(method="agglomerative"), dict(unit="sentence"), dict(unit="document"),
+                 dict(k=2), dict(k=3), dict(k=4)):
+        tables.append(topics.topic_model(corpus, **opts).terms)
+    return pd.concat(tables, ignore_index=True)
+
+
+def test_seed_top_terms_are_content_words(seed_model, seed_shown_terms):
     stops = _normalised_stop_lists()
     terms = seed_model.terms
     assert len(seed_model.units) == 40
     assert sorted(set(terms["cluster"])) == list(range(seed_model.k))
     assert (terms.groupby("cluster").size() == DEFAULTS["n_terms"]).all()
-    bad = [t for t in terms["term"]
+    shown = seed_shown_terms
+    bad = [t for t in shown["term"]
            if arabic.normalize(t) in stops or arabic.is_stopword(t) or len(t) < 3
-           or t.startswith(("وال", "بال", "فال", "كال", "لل"))]
+           or t.startswith(("وال", "بال", "فال", "كال", "لل"))
+           or any(ch.isdecimal() for ch in t)]
     assert bad == []
+
+
+def test_seed_top_terms_all_have_a_gloss(seed_shown_terms):
+    from corpus_utils.glossary import missing_glosses
+
+    shown = seed_shown_terms
+    assert len(shown) > 100
+    assert missing_glosses(shown["term"]) == []
+    assert (shown["gloss"] != "").all()
 
 
 def test_seed_model_is_reproducible(seed_model):
