@@ -109,6 +109,8 @@ def _build_run(sub) -> None:
     p.add_argument("--in-place", action="store_true",
                    help="re-execute the committed notebooks and save them with their new outputs")
     p.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds")
+    p.add_argument("--only", nargs="+", metavar="PREFIX", default=None,
+                   help="run only the notebooks whose names start with PREFIX (e.g. 01)")
     p.set_defaults(func=_cmd_run)
 
 
@@ -116,7 +118,7 @@ def _cmd_run(args) -> int:
     from .runner import run_notebooks
 
     run_notebooks(out_dir=Path(args.out_dir), notebooks_dir=args.notebooks,
-                  in_place=args.in_place, timeout=args.timeout, log=sys.stderr)
+                  in_place=args.in_place, timeout=args.timeout, only=args.only, log=sys.stderr)
     return EXIT_OK
 
 

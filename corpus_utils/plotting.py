@@ -206,7 +206,12 @@ def _register_figure_text() -> None:
     shell = get_ipython()
     if shell is None:
         return
+    import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
+
+    # Load the backend now: the inline backend, when it loads, drops every formatter
+    # registered for Figure, so it must come before ours.
+    plt.close(plt.figure())
 
     formatter = shell.display_formatter.formatters["text/plain"]
     formatter.for_type(Figure, lambda fig, printer, cycle: printer.text(figure_text(fig)))

@@ -88,7 +88,8 @@ def _notebooks_in(folder: Path) -> list[Path]:
 
 
 def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path | None = None,
-                  in_place: bool = False, timeout: int = 900, log=sys.stderr) -> dict:
+                  in_place: bool = False, timeout: int = 900, only: list[str] | None = None,
+                  log=sys.stderr) -> dict:
     """Execute every notebook in a fresh kernel; write HTML, figures, tables, manifest.
 
     Args:
@@ -97,6 +98,7 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
         in_place: save the executed notebooks back (``make notebooks``) instead of
             writing ``out_dir``.
         timeout: per-cell timeout in seconds.
+        only: run just the notebooks whose names start with one of these (e.g. ``["01"]``).
         log: where progress lines go.
 
     Returns:
@@ -113,6 +115,8 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
         notebooks_dir = root / "notebooks"
     notebooks_dir = Path(notebooks_dir).resolve()
     paths = _notebooks_in(notebooks_dir)
+    if only:
+        paths = [p for p in paths if any(p.name.startswith(prefix) for prefix in only)]
     if not paths:
         raise FileNotFoundError(f"no notebooks (NN-*.ipynb) in {notebooks_dir}")
     out_dir = Path(out_dir).resolve()
@@ -129,7 +133,7 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
                 os.environ[OUTPUT_ENV] = str(target)
             print(f"executing {path.name} ...", file=log, flush=True)
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                    record_timing=False, coalesce_streams=True,
+                                    record_timing=False,
                                     resources={"metadata": {"path": str(notebooks_dir)}})
             client.execute()
             if in_place:
