@@ -337,6 +337,18 @@ def _check_group(corpus, column: str, value, name: str) -> None:
                          f"{', '.join(present)}")
 
 
+def _masks(corpus, group_by: str, target, reference) -> tuple["np.ndarray", "np.ndarray"]:
+    """Boolean masks of the target's and the reference's documents (reference None: every
+    document outside the target)."""
+    groups = corpus[group_by].astype("str")
+    is_t = (groups == str(target)).fillna(False).to_numpy(dtype=bool)
+    if reference is None:
+        is_r = ~is_t
+    else:
+        is_r = (groups == str(reference)).fillna(False).to_numpy(dtype=bool)
+    return is_t, is_r
+
+
 def _check_min(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"{name} = {value!r} is invalid; it must be a whole number >= 0")
@@ -441,12 +453,7 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
     if gloss is None:
         from .glossary import gloss
 
-    groups = corpus[group_by].astype("str")
-    is_t = (groups == str(target)).fillna(False).to_numpy(dtype=bool)
-    if reference is None:
-        is_r = ~is_t
-    else:
-        is_r = (groups == str(reference)).fillna(False).to_numpy(dtype=bool)
+    is_t, is_r = _masks(corpus, group_by, target, reference)
     x, stems, shown, doc_totals = _doc_term_matrix(
         corpus["text"].tolist(), news_stopwords=news_stopwords, extra_stopwords=extra_stopwords)
     stems_arr = np.asarray(stems, dtype=object)
@@ -515,6 +522,170 @@ def key_terms(table: "pd.DataFrame", *, side: str = "target", n: int | None = 10
     if n is not None:
         rows = rows.head(n)
     return rows.reset_index(drop=True)
+
+
+def contingency_table(row: "Mapping[str, Any] | pd.Series", *, target: str = "target",
+                      reference: str = "reference") -> "pd.DataFrame":
+    """The 2x2 table behind one keyness row, observed and expected counts.
+
+    Rows are *the term* and *all other terms*; columns the observed counts in the target
+    and the reference, then the counts expected if both groups used the term at the same
+    rate (``row total x column total / N``). G2 compares the two halves.
+
+    Args:
+        row: one row of :func:`keyness` / :func:`keyness_by_group` (needs ``n_target,
+            n_reference, total_target, total_reference``).
+        target: the name to give the target's columns (e.g. ``"mustafa"``).
+        reference: the name to give the reference's columns.
+
+    Returns:
+        A DataFrame indexed ``["this term", "all other terms"]`` with columns ``target,
+        reference, target (expected), reference (expected)`` under the names given.
+
+    References:
+        Dunning (1993); Rayson & Garside (2000).
+
+    >>> t = contingency_table({"n_target": 10, "n_reference": 0, "total_target": 100,
+    ...                        "total_reference": 100}, target="a", reference="b")
+    >>> t.loc["this term"].tolist()
+    [10.0, 0.0, 5.0, 5.0]
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(target, str) or not isinstance(reference, str) or target == reference:
+        raise ValueError(f"target = {target!r}, reference = {reference!r} are invalid; give two "
+                         "different names")
+    try:
+        a, b, c, d = (float(row[k]) for k in ("n_target", "n_reference", "total_target",
+                                               "total_reference"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"row = {row!r} is invalid; it needs numeric n_target, n_reference, "
+                         f"total_target and total_reference ({exc})") from None
+    if min(a, b) < 0 or a > c or b > d or c + d <= 0:
+        raise ValueError(f"row has n_target={a:g}, n_reference={b:g}, total_target={c:g}, "
+                         f"total_reference={d:g}; counts must be >= 0 and within their totals")
+    observed = np.array([[a, b], [c - a, d - b]])
+    expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / (c + d)
+    return pd.DataFrame(np.hstack([observed, expected]),
+                        index=pd.Index(["this term", "all other terms"], name="row"),
+                        columns=[target, reference, f"{target} (expected)",
+                                 f"{reference} (expected)"])
+
+
+#: The columns of :func:`leave_one_out`, in order.
+LEAVE_ONE_OUT_COLUMNS = ["term", "doc_id", "group", "count", "g2", "g2_without", "keeps"]
+
+
+def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
+                  reference: str | None = None, terms: "Iterable[str] | None" = None,
+                  news_stopwords: bool = True,
+                  extra_stopwords: "Iterable[str] | None" = None) -> "pd.DataFrame":
+    """G2 of each term with each document of the comparison left out, one at a time.
+
+    The detail behind the ``robust`` column of :func:`keyness_by_group`: a key term keeps
+    its place when, with any single document removed, its G2 keeps the same sign at
+    ``|G2| >= 3.84`` (p < .05). The counts of the removed document are subtracted from its
+    group (term count and token total); stems and the lexicon stay those of the whole
+    corpus, exactly as in :func:`keyness_by_group`, so ``robust`` equals "key, and
+    ``keeps`` in every row of the term".
+
+    Args:
+        corpus: documents table (``text`` and the ``group_by`` column).
+        group_by: the column defining the groups.
+        target: the group described (positive G2 = over-used there).
+        reference: the group compared with; default every other document.
+        terms: the terms to examine, as :func:`keyness_by_group` shows them (or any
+            spelling of one word, reduced to its stem); default the key terms of both
+            sides (``|G2| >= 6.63``), ordered by G2 descending.
+        news_stopwords, extra_stopwords: as in :func:`keyness_by_group`.
+
+    Returns:
+        One row per (term, document of the target or the reference), terms in the order
+        given, documents in corpus order: ``term, doc_id, group, count`` (the term's count
+        in that document) ``, g2`` (all documents) ``, g2_without`` (that document left
+        out) ``, keeps`` (same sign as ``g2`` and ``|g2_without| >= 3.84``).
+
+    References:
+        Dunning (1993); see also Lijffijt, J. et al. (2016). Significance testing of word
+        frequencies in corpora. *Digital Scholarship in the Humanities* 31(2), 374-397,
+        on why document-level variation must be taken into account.
+
+    >>> from corpus_utils.corpus import load_corpus
+    >>> loo = leave_one_out(load_corpus(), target="khoja")  # doctest: +SKIP
+    >>> loo.groupby("term", sort=False)["keeps"].all().head(1).tolist()  # doctest: +SKIP
+    [True]
+    """
+    import numpy as np
+    import pandas as pd
+
+    _check_group(corpus, group_by, target, "target")
+    if reference is not None:
+        _check_group(corpus, group_by, reference, "reference")
+        if str(reference) == str(target):
+            raise ValueError(f"reference = {reference!r} is the target; choose another group "
+                             "or leave it out to compare with every other document")
+    is_t, is_r = _masks(corpus, group_by, target, reference)
+    texts = [t if isinstance(t, str) else "" for t in corpus["text"]]
+    x, stems, shown, doc_totals = _doc_term_matrix(
+        texts, news_stopwords=news_stopwords, extra_stopwords=extra_stopwords)
+    col_of = {s: i for i, s in enumerate(stems)}
+    n_t = np.asarray(x[is_t].sum(axis=0)).ravel().astype("float64")
+    n_r = np.asarray(x[is_r].sum(axis=0)).ravel().astype("float64")
+    tot_t, tot_r = float(doc_totals[is_t].sum()), float(doc_totals[is_r].sum())
+    g2_all = _g2(n_t, n_r, tot_t, tot_r)
+
+    if terms is None:
+        cols = np.flatnonzero(np.abs(g2_all) >= KEY_G2)
+        cols = cols[np.lexsort(([shown.get(stems[i], stems[i]) for i in cols], -g2_all[cols]))]
+        names = [shown.get(stems[i], stems[i]) for i in cols]
+    else:
+        if isinstance(terms, str):
+            raise ValueError(f"terms = {terms!r} is invalid; pass a list of terms, not one string")
+        by_form: dict[str, int] = {}
+        for s, i in col_of.items():
+            by_form.setdefault(shown.get(s, s), i)
+        lexicon = None
+        names, found = [], []
+        for term in terms:
+            i = by_form.get(term)
+            if i is None:
+                if lexicon is None:
+                    from .arabic import build_lexicon
+                    lexicon = build_lexicon(texts)
+                keys = [k for k in query_keys(term, match="stem", lexicon=lexicon)]
+                i = col_of.get(keys[0]) if len(keys) == 1 else None
+            if i is None:
+                raise ValueError(f"term {term!r} is not counted in this comparison; use a term "
+                                 "of the keyness table (one word, not a stop word)")
+            names.append(term)
+            found.append(i)
+        cols = np.asarray(found, dtype="int64")
+
+    docs = np.flatnonzero(is_t | is_r)
+    groups = corpus[group_by].astype("str").to_numpy()
+    doc_ids = corpus["doc_id"].astype("str").to_numpy()
+    rows = x[docs][:, cols].toarray().astype("float64") if len(cols) else np.zeros((len(docs), 0))
+    in_t = is_t[docs][:, None]
+    tot = doc_totals[docs].astype("float64")[:, None]
+    a = np.where(in_t, n_t[cols] - rows, n_t[cols])
+    b = np.where(in_t, n_r[cols], n_r[cols] - rows)
+    c = np.where(in_t, tot_t - tot, tot_t)
+    d = np.where(in_t, tot_r, tot_r - tot)
+    without = _g2(a, b, c, d)                      # (documents, terms)
+    full = g2_all[cols]
+    keeps = (np.sign(without) == np.sign(full)) & (np.abs(without) >= ROBUST_G2)
+    n_docs, n_terms = len(docs), len(cols)
+    out = pd.DataFrame({
+        "term": pd.array(np.repeat(np.asarray(names, dtype=object), n_docs), dtype="str"),
+        "doc_id": pd.array(np.tile(doc_ids[docs], n_terms), dtype="str"),
+        "group": pd.array(np.tile(groups[docs], n_terms), dtype="str"),
+        "count": rows.T.ravel().astype("int64"),
+        "g2": np.repeat(full, n_docs),
+        "g2_without": without.T.ravel(),
+        "keeps": keeps.T.ravel(),
+    })
+    return out[LEAVE_ONE_OUT_COLUMNS]
 
 
 # --------------------------------------------------------------------------- KWIC
@@ -755,3 +926,226 @@ def kwic(corpus: "pd.DataFrame", term: str, *, window: int = 7, match: str = "te
     found = scan(corpus, {"kwic": {phrase: term}}, window=window, match=match, units=units,
                  lexicon=lexicon)
     return found[KWIC_COLUMNS]
+
+
+def kwic_terms(corpus: "pd.DataFrame", terms: "Iterable[str]", *, window: int = 7,
+               match: str = "stem", units: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """KWIC lines of several terms at once, each term matched independently.
+
+    The close-reading companion of a keyness table: with ``match="stem"`` (the default)
+    a term finds every form keyness counted under its stem (``مبادرات`` also finds
+    ``المبادرة``), so the number of lines of a term equals its ``n_target + n_reference``.
+
+    Args:
+        corpus: documents table from :func:`corpus_utils.corpus.load_corpus`.
+        terms: the terms (each one or more words), e.g. ``key_terms(table)["term"]``.
+        window: words of context on each side.
+        match: ``"stem"`` (default) or ``"term"``, as in :func:`kwic`.
+        units: unit table bounding the contexts; default ``paragraphs(corpus)``.
+
+    Returns:
+        ``term`` then the :data:`KWIC_COLUMNS`; terms in the order given, each term's lines
+        by doc_id and start.
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"doc_id": ["0"], "file": ["0.txt"], "raw_text": ["قصف حلب"],
+    ...                   "text": ["قصف حلب"]})
+    >>> u = pd.DataFrame({"doc_id": ["0"], "start": [0], "end": [7], "text": ["قصف حلب"]})
+    >>> kwic_terms(c, ["حلب", "قصف"], units=u)[["term", "match"]].values.tolist()
+    [['حلب', 'حلب'], ['قصف', 'قصف']]
+    """
+    _check_window(window)
+    if isinstance(terms, str):
+        raise ValueError(f"terms = {terms!r} is invalid; pass a list of terms, not one string")
+    terms = [str(t) for t in terms]
+    dup = next((t for i, t in enumerate(terms) if t in terms[:i]), None)
+    if dup is not None:
+        raise ValueError(f"terms has {dup!r} twice; give each term once")
+    lexicon = corpus_lexicon(corpus)
+    sets = {i: {query_keys(t, match=match, lexicon=lexicon): t} for i, t in enumerate(terms)}
+    found = scan(corpus, sets, window=window, match=match, units=units, lexicon=lexicon)
+    found = found.assign(_order=found["set"].astype("int64"), term=found["label"].astype("str"))
+    found = found.sort_values(["_order", "doc_id", "start"], kind="mergesort")
+    return found[["term", *KWIC_COLUMNS]].reset_index(drop=True)
+
+
+def sample_lines(lines: "pd.DataFrame", *, n: int = 3, by: "str | Sequence[str]" = "term",
+                 sort: bool = False) -> "pd.DataFrame":
+    """Up to ``n`` KWIC lines per group, spread over the documents.
+
+    Deterministic, no randomness: within each group the first line of every document comes
+    first (documents by doc_id), then every document's second line, and so on, so a short
+    sample shows how many documents a term occurs in before it shows repetitions.
+
+    Args:
+        lines: KWIC lines (:func:`kwic_terms`, :func:`kwic`,
+            :func:`corpus_utils.themes.theme_matches`) with ``doc_id`` and ``start``.
+        n: lines to keep per group (>= 1).
+        by: the column(s) defining the groups, e.g. ``"term"`` or ``["theme", "era"]``.
+        sort: order the groups by their values instead of by first appearance.
+
+    Returns:
+        The kept rows, groups in order of first appearance (or sorted), each group's lines
+        by doc_id and start, index reset.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"term": ["ا"] * 3, "doc_id": ["1", "1", "2"], "start": [0, 5, 0]})
+    >>> sample_lines(t, n=2)[["doc_id", "start"]].values.tolist()
+    [['1', 0], ['2', 0]]
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n = {n!r} is invalid; it must be a whole number >= 1")
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in [*keys, "doc_id", "start"] if c not in lines.columns]
+    if missing:
+        raise ValueError(f"lines lacks the column(s) {missing!r}; it has {list(lines.columns)!r}")
+    if lines.empty:
+        return lines.reset_index(drop=True)
+    data = lines.assign(_row=range(len(lines)))
+    if not isinstance(sort, bool):
+        raise ValueError(f"sort = {sort!r} is invalid; use True or False")
+    group_id = data.groupby(keys, sort=sort, dropna=False).ngroup()
+    data = data.assign(_group=group_id.to_numpy())
+    data = data.sort_values(["_group", "doc_id", "start", "_row"], kind="mergesort")
+    data = data.assign(_rank=data.groupby(["_group", "doc_id"], sort=False).cumcount())
+    kept = (data.sort_values(["_group", "_rank", "doc_id", "start"], kind="mergesort")
+                .groupby("_group", sort=False).head(n))
+    kept = kept.sort_values(["_group", "doc_id", "start", "_row"], kind="mergesort")
+    return kept.drop(columns=["_row", "_group", "_rank"]).reset_index(drop=True)
+
+
+#: The columns of :func:`passages`, in order.
+PASSAGE_COLUMNS = ["topic", "term", "doc_id", "file", "date", "era", "line", "start", "end",
+                   "passage_start", "passage_end", "match", "passage", "translation"]
+
+
+def passages(corpus: "pd.DataFrame", picks: "Iterable[Mapping[str, Any]] | pd.DataFrame", *,
+             window: int = 12, match: str = "stem",
+             units: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Chosen KWIC lines as whole passages of the raw text, each with a translation.
+
+    For close reading: each pick names a term and where to find it (document and raw
+    line); the passage is the raw text from the first word of the left context to the last
+    word of the right context, in the original spelling and punctuation.
+
+    Args:
+        corpus: documents table from :func:`corpus_utils.corpus.load_corpus`.
+        picks: mappings (or a DataFrame) with ``topic`` (a short English label), ``term``,
+            ``doc_id``, ``line`` (the raw line of the match), optionally ``occurrence``
+            (which hit on that line, 1-based, default 1) and ``translation`` (English,
+            written by whoever chose the passage).
+        window: words of context on each side, within the unit.
+        match: ``"stem"`` (default) or ``"term"``, as in :func:`kwic`.
+        units: unit table bounding the passages; default ``paragraphs(corpus)``; pass
+            ``sentences(corpus)`` to stop at sentence ends.
+
+    Returns:
+        One row per pick, in order, with :data:`PASSAGE_COLUMNS`; ``passage ==
+        raw_text[passage_start:passage_end]`` and ``match == raw_text[start:end]``.
+
+    Raises:
+        ValueError: a pick lacks a key, or its term does not occur on that line.
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"doc_id": ["0"], "file": ["0.txt"], "raw_text": ["قصف حلب اليوم"],
+    ...                   "text": ["قصف حلب اليوم"]})
+    >>> u = pd.DataFrame({"doc_id": ["0"], "start": [0], "end": [13], "text": ["قصف حلب اليوم"]})
+    >>> passages(c, [{"topic": "t", "term": "حلب", "doc_id": "0", "line": 1}], window=1,
+    ...          units=u)["passage"].tolist()
+    ['قصف حلب اليوم']
+    """
+    import pandas as pd
+
+    _check_window(window)
+    rows = picks.to_dict("records") if isinstance(picks, pd.DataFrame) else [dict(p) for p in picks]
+    for i, pick in enumerate(rows):
+        missing = [k for k in ("topic", "term", "doc_id", "line") if k not in pick]
+        if missing:
+            raise ValueError(f"pick #{i + 1} = {pick!r} lacks {missing!r}; each pick needs topic, "
+                             "term, doc_id and line")
+    terms = list(dict.fromkeys(str(p["term"]) for p in rows))
+    lines = kwic_terms(corpus, terms, window=window, match=match, units=units) if terms else None
+    raw = corpus.set_index(corpus["doc_id"].astype("str"))["raw_text"]
+    out = []
+    for pick in rows:
+        term, doc_id, line = str(pick["term"]), str(pick["doc_id"]), int(pick["line"])
+        nth = int(pick.get("occurrence", 1) or 1)
+        hits = lines[(lines["term"] == term) & (lines["doc_id"] == doc_id) & (lines["line"] == line)]
+        if len(hits) < nth or nth < 1:
+            raise ValueError(f"term {term!r} occurs {len(hits)} time(s) on line {line} of document "
+                             f"{doc_id!r}; occurrence {nth} was asked for")
+        hit = hits.iloc[nth - 1]
+        text = raw[doc_id]
+        start, end = int(hit["start"]), int(hit["end"])
+        p_start = text.rfind(hit["left"], 0, start) if hit["left"] else start
+        p_end = text.find(hit["right"], end) + len(hit["right"]) if hit["right"] else end
+        translation = pick.get("translation", "")
+        out.append({
+            "topic": str(pick["topic"]), "term": term, "doc_id": doc_id, "file": hit["file"],
+            "date": hit["date"], "era": hit["era"], "line": line, "start": start, "end": end,
+            "passage_start": p_start, "passage_end": p_end, "match": hit["match"],
+            "passage": text[p_start:p_end],
+            "translation": "" if translation is None else str(translation),
+        })
+    return pd.DataFrame(out, columns=PASSAGE_COLUMNS)
+
+
+def side_by_side(passages_table: "pd.DataFrame", *, by: str = "era",
+                 groups: "Sequence[str] | None" = None,
+                 translation_label: str = "translation (the package's own)") -> "pd.DataFrame":
+    """Passages of two (or more) groups next to each other, one row per topic.
+
+    Args:
+        passages_table: output of :func:`passages`.
+        by: the column that names the group of each passage (default ``"era"``).
+        groups: the groups, left to right; default the sorted distinct values.
+        translation_label: header words of the translation columns.
+
+    Returns:
+        ``topic`` then, per group, ``"<group>: source"`` (``doc_id, line``),
+        ``"<group>: passage"`` and ``"<group>: <translation_label>"``; topics in order of
+        first appearance; a topic with several passages in one group gets several rows
+        (the k-th passages side by side); missing cells are ''.
+
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"topic": ["t", "t"], "era": ["a", "b"], "doc_id": ["1", "2"],
+    ...                   "line": [3, 4], "passage": ["س", "ص"], "translation": ["x", "y"]})
+    >>> side_by_side(p).iloc[0].tolist()
+    ['t', '1, line 3', 'س', 'x', '2, line 4', 'ص', 'y']
+    """
+    import pandas as pd
+
+    missing = [c for c in ("topic", by, "doc_id", "line", "passage", "translation")
+               if c not in passages_table.columns]
+    if missing:
+        raise ValueError(f"passages_table lacks the column(s) {missing!r}; pass passages(...)")
+    present = sorted(str(v) for v in passages_table[by].dropna().unique())
+    if groups is None:
+        groups = present
+    else:
+        groups = [str(g) for g in groups]
+        unknown = [g for g in present if g not in groups]
+        if unknown:
+            raise ValueError(f"groups = {groups!r} leaves out {unknown!r}, found in column {by!r}")
+    data = passages_table.assign(_g=passages_table[by].astype("str"))
+    data = data.assign(_k=data.groupby(["topic", "_g"], sort=False).cumcount())
+    topics = list(dict.fromkeys(data["topic"]))
+    out = []
+    for topic in topics:
+        part = data[data["topic"] == topic]
+        for k in range(int(part["_k"].max()) + 1):
+            row = {"topic": topic}
+            for g in groups:
+                hit = part[(part["_g"] == g) & (part["_k"] == k)]
+                if len(hit):
+                    h = hit.iloc[0]
+                    row[f"{g}: source"] = f"{h['doc_id']}, line {int(h['line'])}"
+                    row[f"{g}: passage"] = str(h["passage"])
+                    row[f"{g}: {translation_label}"] = str(h["translation"])
+                else:
+                    row[f"{g}: source"] = row[f"{g}: passage"] = ""
+                    row[f"{g}: {translation_label}"] = ""
+            out.append(row)
+    columns = ["topic"] + [f"{g}: {c}" for g in groups
+                           for c in ("source", "passage", translation_label)]
+    return pd.DataFrame(out, columns=columns)

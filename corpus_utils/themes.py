@@ -22,7 +22,7 @@ References:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -348,3 +348,74 @@ def mention_rates(mentions: "pd.DataFrame", corpus: "pd.DataFrame", *,
                  sorted(m["actor_id"].unique()))
     out = out.rename(columns={"key": "actor_id", "matches": "mentions"})
     return out[MENTION_RATE_COLUMNS]
+
+
+#: Columns of :func:`actor_offices`.
+ACTOR_OFFICE_COLUMNS = ["group", "doc_id", "actor_id", "office", "title", "mentions",
+                        "first_line", "first_text"]
+
+
+def actor_offices(mentions: "pd.DataFrame", corpus: "pd.DataFrame", *, by: str | None = "era",
+                  actor_ids: "Iterable[str] | None" = None, codebook=None) -> "pd.DataFrame":
+    """Who holds which office in each document: one row per (document, actor with an office).
+
+    The office is the one the actor finder resolved from the text (an apposition such as
+    ``وزير الخارجية الأميركي جون كيري``, or a role dated to its holder), so it shows the rank
+    at which a text presents a person; its English ``title`` comes from the codebook's
+    office table.
+
+    Args:
+        mentions: actor mentions (``corpus_utils.actors.corpus_mentions``) with
+            ``doc_id, line, text, actor_id, office``.
+        corpus: the documents table the mentions come from (gives the groups).
+        by: grouping column (default ``"era"``); None for one group ``"all"``.
+        actor_ids: keep only these actors (e.g. the US officials of the codebook); default
+            every actor with an office.
+        codebook: the codebook for office titles, as in ``corpus_utils.actors.find_actors``.
+
+    Returns:
+        ``group, doc_id, actor_id, office, title, mentions`` (all mentions of the actor in
+        the document) ``, first_line, first_text`` (where the office is first given), one
+        row per document and actor (the first office given, when several are), sorted by
+        doc_id and first_line.
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"doc_id": ["0"], "era": ["a"]})
+    >>> m = pd.DataFrame({"doc_id": ["0", "0"], "line": [1, 2], "text": ["وزير الخارجية جون كيري", "كيري"],
+    ...                   "actor_id": ["john_kerry"] * 2, "office": ["us_secretary_of_state", ""]})
+    >>> actor_offices(m, c)[["actor_id", "title", "mentions"]].values.tolist()
+    [['john_kerry', 'US Secretary of State', 2]]
+    """
+    import pandas as pd
+
+    missing = {"doc_id", "line", "text", "actor_id", "office"} - set(mentions.columns)
+    if missing:
+        raise ValueError(f"mentions lacks the column(s) {', '.join(sorted(missing))}")
+    if isinstance(actor_ids, str):
+        raise ValueError(f"actor_ids = {actor_ids!r} is invalid; pass a list of actor ids")
+    groups = _groups(corpus, by)
+    m = mentions[mentions["actor_id"].notna()].copy()
+    m["actor_id"] = m["actor_id"].astype("str")
+    m["doc_id"] = m["doc_id"].astype("str")
+    m["office"] = m["office"].fillna("").astype("str")
+    if actor_ids is not None:
+        m = m[m["actor_id"].isin(set(map(str, actor_ids)))]
+    m = m[m["doc_id"].isin(groups.index)]
+    counts = m.groupby(["doc_id", "actor_id"]).size()
+    with_office = m[m["office"] != ""]
+    first = with_office.sort_values(["doc_id", "line"], kind="mergesort").groupby(
+        ["doc_id", "actor_id"], sort=False).head(1)
+    from .actors import offices_table
+
+    titles = offices_table(codebook).drop_duplicates("office").set_index("office")["title"]
+    out = pd.DataFrame({
+        "group": first["doc_id"].map(groups).astype("str").to_numpy(),
+        "doc_id": first["doc_id"].to_numpy(),
+        "actor_id": first["actor_id"].to_numpy(),
+        "office": first["office"].to_numpy(),
+        "title": first["office"].map(titles).fillna("").astype("str").to_numpy(),
+        "mentions": [int(counts[(d, a)]) for d, a in zip(first["doc_id"], first["actor_id"])],
+        "first_line": first["line"].astype("int64").to_numpy(),
+        "first_text": first["text"].astype("str").to_numpy(),
+    }, columns=ACTOR_OFFICE_COLUMNS)
+    return out.sort_values(["doc_id", "first_line", "actor_id"], kind="mergesort").reset_index(drop=True)

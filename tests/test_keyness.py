@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from scipy.stats import chi2_contingency
 
 from corpus_utils import cli
-from corpus_utils.keyness import (KEY_G2, KEYNESS_COLUMNS, ROBUST_G2, benjamini_hochberg,
-                                  key_terms, keyness, keyness_by_group)
+from corpus_utils.keyness import (KEY_G2, KEYNESS_COLUMNS, LEAVE_ONE_OUT_COLUMNS, ROBUST_G2,
+                                  benjamini_hochberg, contingency_table, key_terms, keyness,
+                                  keyness_by_group, leave_one_out)
 
 
 def scipy_g2(a, b, c, d):
@@ -313,6 +314,101 @@ def test_key_terms_puts_robust_first_then_g2():
     assert key_terms(t, threshold=0)["term"].tolist() == ["ا", "د", "ب", "ه"]
 
 
+# --------------------------------------------------------------------------- 2x2 table
+
+
+@pytest.mark.parametrize("a, b, c, d", [(10, 5, 1000, 2000), (0, 4, 1000, 1000), (11, 0, 676, 524)])
+def test_contingency_table_observed_expected_and_g2(a, b, c, d):
+    t = contingency_table({"n_target": a, "n_reference": b, "total_target": c,
+                           "total_reference": d}, target="khoja", reference="mustafa")
+    assert list(t.columns) == ["khoja", "mustafa", "khoja (expected)", "mustafa (expected)"]
+    assert t.index.tolist() == ["this term", "all other terms"]
+    observed = t[["khoja", "mustafa"]].to_numpy()
+    assert observed.tolist() == [[a, b], [c - a, d - b]]
+    expected = chi2_contingency(observed, correction=False).expected_freq
+    np.testing.assert_allclose(t[["khoja (expected)", "mustafa (expected)"]].to_numpy(), expected,
+                               rtol=1e-12)
+    # G2 from the table's own cells is the keyness row's |G2|
+    from scipy.special import xlogy
+    g2 = 2 * xlogy(observed, observed / expected).sum()
+    assert g2 == pytest.approx(abs(one_row(a, b, c, d)["g2"]), rel=1e-9, abs=1e-12)
+
+
+def test_contingency_table_hand_computed():
+    t = contingency_table({"n_target": 10, "n_reference": 0, "total_target": 100,
+                           "total_reference": 300})
+    assert t.loc["this term"].tolist() == [10.0, 0.0, 2.5, 7.5]
+    assert t.loc["all other terms"].tolist() == [90.0, 300.0, 97.5, 292.5]
+
+
+@pytest.mark.parametrize("row, kw, message", [
+    ({"n_target": 1}, {}, "needs numeric n_target"),
+    ({"n_target": 5, "n_reference": 0, "total_target": 3, "total_reference": 9}, {}, "within their totals"),
+    ({"n_target": 1, "n_reference": 0, "total_target": 3, "total_reference": 9},
+     {"target": "a", "reference": "a"}, "two different names"),
+])
+def test_contingency_table_rejects_bad_rows(row, kw, message):
+    with pytest.raises(ValueError, match=message):
+        contingency_table(row, **kw)
+
+
+# --------------------------------------------------------------------------- leave one out
+
+
+def test_leave_one_out_columns_and_default_terms(toy_table):
+    loo = leave_one_out(TOY, target="a")
+    assert list(loo.columns) == LEAVE_ONE_OUT_COLUMNS
+    key = toy_table[toy_table["g2"].abs() >= KEY_G2].sort_values("g2", ascending=False)
+    assert list(dict.fromkeys(loo["term"])) == key.index.tolist()
+    assert len(loo) == 4 * len(key)                    # every document of both groups
+    assert loo["doc_id"].tolist()[:4] == ["1", "2", "3", "4"]
+    assert loo["group"].tolist()[:4] == ["a", "a", "b", "b"]
+
+
+def test_leave_one_out_agrees_with_robust_and_with_refitting(toy_table):
+    loo = leave_one_out(TOY, target="a", terms=toy_table.index.tolist())
+    keeps_all = loo.groupby("term", sort=False)["keeps"].all()
+    for term, row in toy_table.iterrows():
+        assert row.robust == (abs(row.g2) >= KEY_G2 and keeps_all[term]), term
+    np.testing.assert_allclose(loo.groupby("term", sort=False)["g2"].first().reindex(toy_table.index),
+                               toy_table["g2"], rtol=1e-12)
+    # each g2_without equals keyness_by_group on the corpus without that document
+    for doc in TOY["doc_id"]:
+        refit = keyness_by_group(TOY[TOY["doc_id"] != doc], target="a", min_count=0,
+                                 gloss=_gloss).set_index("term")["g2"]
+        part = loo[loo["doc_id"] == doc].set_index("term")["g2_without"]
+        for term, value in part.items():
+            assert value == pytest.approx(refit.get(term, 0.0), rel=1e-9, abs=1e-12), (doc, term)
+
+
+def test_leave_one_out_counts_and_the_one_article_term():
+    loo = leave_one_out(TOY, target="a", terms=["مبادرة", "قصف"]).set_index(["term", "doc_id"])
+    assert loo.loc[("مبادرة", "1"), "count"] == 10 and loo.loc[("مبادرة", "2"), "count"] == 0
+    assert loo.loc[("قصف", "1"), "count"] == 6
+    # without document 1 the initiative is gone: G2 0, not kept
+    assert loo.loc[("مبادرة", "1"), "g2_without"] == 0 and not loo.loc[("مبادرة", "1"), "keeps"]
+    assert loo.loc["قصف", "keeps"].all()
+
+
+def test_leave_one_out_accepts_other_spellings_and_rejects_unknown_terms():
+    a = leave_one_out(TOY, target="a", terms=["المبادرة"])
+    b = leave_one_out(TOY, target="a", terms=["مبادرة"])
+    assert a["g2_without"].tolist() == b["g2_without"].tolist()
+    assert a["term"].iloc[0] == "المبادرة"
+    with pytest.raises(ValueError, match="term 'بغداد' is not counted"):
+        leave_one_out(TOY, target="a", terms=["بغداد"])
+    with pytest.raises(ValueError, match="not one string"):
+        leave_one_out(TOY, target="a", terms="قصف")
+    with pytest.raises(ValueError, match=r"target = 'z' is not a value"):
+        leave_one_out(TOY, target="z")
+
+
+def test_leave_one_out_with_a_reference_group_skips_other_documents():
+    three = pd.concat([TOY, TOY.iloc[[2]].assign(doc_id="5", era="c")], ignore_index=True)
+    loo = leave_one_out(three, target="a", reference="b", terms=["قصف"])
+    assert loo["doc_id"].tolist() == ["1", "2", "3", "4"]
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -379,3 +475,19 @@ def test_seed_keyness_eras_mirror_each_other(seeds):
     np.testing.assert_allclose(khoja["g2"], -mustafa["g2"], rtol=1e-12, atol=1e-12)
     assert (khoja["n_target"] == mustafa["n_reference"]).all()
     assert (khoja["robust"] == mustafa["robust"]).all()
+
+
+def test_seed_leave_one_out_reproduces_robust_and_finds_one_article_terms(seeds):
+    table = keyness_by_group(seeds, target="khoja")
+    top = key_terms(table, n=10, threshold=0)
+    loo = leave_one_out(seeds, target="khoja", terms=top["term"])
+    keeps = loo.groupby("term", sort=False)["keeps"].all()
+    assert keeps.tolist() == top["robust"].tolist()
+    # the initiatives of the Aleppo freeze rest on 002 alone: without it, nothing is left
+    row = loo.set_index(["term", "doc_id"]).loc[("مبادرات", "002")]
+    assert row["count"] == row_total(table, "مبادرات") and row["g2_without"] == 0
+
+
+def row_total(table, term):
+    r = table.set_index("term").loc[term]
+    return r["n_target"] + r["n_reference"]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from corpus_utils import cli
 from corpus_utils.arabic import normalize, tokenize
-from corpus_utils.keyness import KWIC_COLUMNS, corpus_lexicon, kwic, query_keys, scan
+from corpus_utils.keyness import (KWIC_COLUMNS, PASSAGE_COLUMNS, corpus_lexicon, kwic, kwic_terms,
+                                  passages, query_keys, sample_lines, scan, side_by_side)
 
 _LINE_RE = re.compile(r"[^\r\n]+")
 
@@ -186,6 +187,134 @@ def test_kwic_offsets_point_back_into_the_original_text(pieces, term, window):
         assert len(lines) == expected
 
 
+# --------------------------------------------------------------------------- several terms
+
+
+def test_kwic_terms_equals_kwic_per_term_in_the_order_given():
+    terms = ["كيري", "المدنيين", "مجلس الأمن"]
+    lines = kwic_terms(TOY, terms, window=3, match="term", units=UNITS)
+    assert list(lines.columns) == ["term", *KWIC_COLUMNS]
+    assert list(dict.fromkeys(lines["term"])) == terms
+    for term in terms:
+        mine = lines[lines["term"] == term].drop(columns="term").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, kwic(TOY, term, window=3, units=UNITS))
+
+
+def test_kwic_terms_overlapping_terms_are_independent():
+    lines = kwic_terms(TOY, ["مجلس", "مجلس الأمن"], match="term", units=UNITS)
+    assert (lines["term"] == "مجلس").sum() == 3 and (lines["term"] == "مجلس الأمن").sum() == 2
+
+
+def test_kwic_terms_by_stem_is_the_default():
+    corpus = toy_corpus(["المدنيين والمدني مدنيون"])
+    units = lines_table(corpus)
+    assert len(kwic_terms(corpus, ["المدنيين"], units=units)) == \
+        len(kwic(corpus, "المدنيين", match="stem", units=units))
+
+
+@pytest.mark.parametrize("terms, message", [
+    ("كيري", "not one string"),
+    (["كيري", "كيري"], "'كيري' twice"),
+    (["،"], "contains no word"),
+])
+def test_kwic_terms_rejects_bad_terms(terms, message):
+    with pytest.raises(ValueError, match=message):
+        kwic_terms(TOY, terms, units=UNITS)
+
+
+def test_sample_lines_spreads_over_documents():
+    t = pd.DataFrame({"term": ["ا"] * 5 + ["ب"] * 2,
+                      "doc_id": ["1", "1", "1", "2", "3", "2", "2"],
+                      "start": [0, 5, 9, 0, 4, 1, 8]})
+    got = sample_lines(t, n=4)
+    assert got[["term", "doc_id", "start"]].values.tolist() == [
+        ["ا", "1", 0], ["ا", "1", 5], ["ا", "2", 0], ["ا", "3", 4], ["ب", "2", 1], ["ب", "2", 8]]
+    assert sample_lines(t, n=1)["doc_id"].tolist() == ["1", "2"]
+    assert sample_lines(t.iloc[:0], n=2).empty
+
+
+def test_sample_lines_groups_by_several_columns():
+    t = pd.DataFrame({"theme": ["x", "x", "x", "y"], "era": ["a", "b", "a", "a"],
+                      "doc_id": ["1", "2", "3", "1"], "start": [0, 0, 0, 3]})
+    got = sample_lines(t, n=1, by=["theme", "era"])
+    assert got[["theme", "era", "doc_id"]].values.tolist() == [["x", "a", "1"], ["x", "b", "2"],
+                                                                ["y", "a", "1"]]
+    t2 = pd.concat([t.iloc[[3]], t.iloc[:3]], ignore_index=True)      # "y" appears first
+    assert sample_lines(t2, n=1, by=["theme", "era"])["theme"].tolist() == ["y", "x", "x"]
+    assert sample_lines(t2, n=1, by=["theme", "era"], sort=True)["theme"].tolist() == ["x", "x", "y"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), st.sampled_from("123"), st.integers(0, 50)),
+                min_size=0, max_size=25, unique=True), st.integers(1, 5))
+def test_sample_lines_laws(rows, n):
+    t = pd.DataFrame(rows, columns=["term", "doc_id", "start"])
+    got = sample_lines(t, n=n)
+    sizes = t.groupby("term").size()
+    for term, size in sizes.items():
+        part = got[got["term"] == term]
+        assert len(part) == min(n, size)                        # n per group, or all
+        # as many documents as possible are represented
+        assert part["doc_id"].nunique() == min(n, t[t["term"] == term]["doc_id"].nunique())
+    # a sample, never new rows
+    assert set(map(tuple, got.values.tolist())) <= set(map(tuple, t.values.tolist()))
+
+
+@pytest.mark.parametrize("kwargs, message", [({"n": 0}, r"n = 0 is invalid"),
+                                             ({"by": "theme"}, "lacks the column"),
+                                             ({"sort": "yes"}, r"sort = 'yes' is invalid")])
+def test_sample_lines_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        sample_lines(pd.DataFrame({"term": ["ا"], "doc_id": ["1"], "start": [0]}), **kwargs)
+
+
+# --------------------------------------------------------------------------- passages
+
+
+def test_passages_are_raw_slices_with_translations():
+    picks = [{"topic": "council", "term": "مجلس الأمن", "doc_id": "000", "line": 2,
+              "translation": "demanded of the Security Council", "occurrence": 2},
+             {"topic": "Kerry", "term": "كيري", "doc_id": "001", "line": 1}]
+    got = passages(TOY, picks, window=2, match="term", units=UNITS)
+    assert list(got.columns) == PASSAGE_COLUMNS
+    raw = TOY.set_index("doc_id")["raw_text"]
+    for row in got.itertuples():
+        assert raw[row.doc_id][row.passage_start:row.passage_end] == row.passage
+        assert raw[row.doc_id][row.start:row.end] == row.match
+        assert row.passage_start <= row.start < row.end <= row.passage_end
+    assert got["passage"].tolist() == ["المدنيين، ودعا لمجلس الأمن أن يتحرك", "قال كيري إن الـمـدنيين"]
+    assert got["translation"].tolist() == ["demanded of the Security Council", ""]
+    assert got["era"].tolist() == ["khoja", "mustafa"]
+
+
+@pytest.mark.parametrize("pick, message", [
+    ({"topic": "t", "term": "كيري", "doc_id": "000"}, "lacks \\['line'\\]"),
+    ({"topic": "t", "term": "كيري", "doc_id": "000", "line": 2}, "occurs 0 time"),
+    ({"topic": "t", "term": "كيري", "doc_id": "000", "line": 1, "occurrence": 2}, "occurrence 2"),
+])
+def test_passages_report_missing_keys_and_absent_terms(pick, message):
+    with pytest.raises(ValueError, match=message):
+        passages(TOY, [pick], units=UNITS)
+
+
+def test_side_by_side_pairs_groups_per_topic():
+    p = pd.DataFrame({"topic": ["t", "t", "t", "u"], "era": ["a", "b", "a", "b"],
+                      "doc_id": ["1", "2", "3", "2"], "line": [1, 2, 3, 4],
+                      "passage": ["س", "ص", "ع", "ق"], "translation": ["s", "p", "e", "q"]})
+    wide = side_by_side(p, translation_label="translation")
+    assert list(wide.columns) == ["topic", "a: source", "a: passage", "a: translation",
+                                  "b: source", "b: passage", "b: translation"]
+    assert wide.values.tolist() == [
+        ["t", "1, line 1", "س", "s", "2, line 2", "ص", "p"],
+        ["t", "3, line 3", "ع", "e", "", "", ""],
+        ["u", "", "", "", "2, line 4", "ق", "q"]]
+    assert list(side_by_side(p, groups=["b", "a"]).columns)[1] == "b: source"
+    with pytest.raises(ValueError, match="leaves out"):
+        side_by_side(p, groups=["a"])
+    with pytest.raises(ValueError, match="lacks the column"):
+        side_by_side(p.drop(columns="translation"))
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -260,3 +389,20 @@ def test_seed_cli_kwic_sentence_units(seeds, capsys):
     for row in lines.itertuples():
         assert raw[row.doc_id][int(row.start):int(row.end)] == row.match
     assert set(lines["era"]) == {"khoja", "mustafa"}
+
+
+def test_seed_kwic_terms_cover_every_count_of_the_top_key_terms(seeds):
+    """The close-reading tables of notebook 03: every key term's KWIC lines (by stem) are
+    exactly its keyness count, and each line's match is a form of the term."""
+    from corpus_utils.keyness import key_terms, keyness_by_group
+
+    lex = corpus_lexicon(seeds)
+    for era in ("khoja", "mustafa"):
+        table = keyness_by_group(seeds, target=era)
+        top = key_terms(table, n=10, threshold=0).set_index("term")
+        lines = kwic_terms(seeds, top.index.tolist())
+        counts = lines.groupby("term").size()
+        assert counts.reindex(top.index).tolist() == (top["n_target"] + top["n_reference"]).tolist()
+        for row in lines.itertuples():
+            assert query_keys(row.match, match="stem", lexicon=lex) == \
+                query_keys(row.term, match="stem", lexicon=lex)

@@ -10,8 +10,9 @@ import yaml
 
 from corpus_utils import cli
 from corpus_utils.arabic import normalize
-from corpus_utils.themes import (MENTION_RATE_COLUMNS, THEME_COLUMNS, THEME_RATE_COLUMNS, THEMES_PATH,
-                                 load_themes, mention_rates, theme_matches, theme_rates, word_counts)
+from corpus_utils.themes import (ACTOR_OFFICE_COLUMNS, MENTION_RATE_COLUMNS, THEME_COLUMNS,
+                                 THEME_RATE_COLUMNS, THEMES_PATH, actor_offices, load_themes,
+                                 mention_rates, theme_matches, theme_rates, word_counts)
 
 REQUIRED = ["civilians", "military_escalation", "political_process", "accountability", "iran",
             "refugees", "turkey_north"]
@@ -180,6 +181,31 @@ def test_mention_rates_hand_computed():
         mention_rates(pd.DataFrame({"doc_id": ["z"], "actor_id": ["iran"]}), TOY)
 
 
+def test_actor_offices_first_office_per_document_and_all_mentions():
+    mentions = pd.DataFrame({
+        "doc_id": ["a", "a", "a", "b", "b", "c"],
+        "line": [3, 1, 5, 2, 2, 1],
+        "text": ["كيري", "وزير الخارجية الأميركي جون كيري", "المبعوث", "جيفري", "إيران", "المبعوث"],
+        "actor_id": ["john_kerry", "john_kerry", None, "james_jeffrey", "iran", "geir_pedersen"],
+        "office": ["", "us_secretary_of_state", "un_syria_envoy", "us_syria_envoy", "", None],
+    })
+    got = actor_offices(mentions, TOY)
+    assert list(got.columns) == ACTOR_OFFICE_COLUMNS
+    assert got[["group", "doc_id", "actor_id", "office", "mentions", "first_line"]].values.tolist() == [
+        ["khoja", "a", "john_kerry", "us_secretary_of_state", 2, 1],
+        ["mustafa", "b", "james_jeffrey", "us_syria_envoy", 1, 2]]
+    # titles come from the codebook's office table
+    assert got["title"].iloc[0] == "US Secretary of State"
+    assert "Special Representative for Syria Engagement" in got["title"].iloc[1]
+    assert got["first_text"].iloc[0] == "وزير الخارجية الأميركي جون كيري"
+    only = actor_offices(mentions, TOY, actor_ids=["james_jeffrey"], by=None)
+    assert only[["group", "actor_id"]].values.tolist() == [["all", "james_jeffrey"]]
+    with pytest.raises(ValueError, match="lacks the column"):
+        actor_offices(mentions.drop(columns="office"), TOY)
+    with pytest.raises(ValueError, match="list of actor ids"):
+        actor_offices(mentions, TOY, actor_ids="john_kerry")
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -219,3 +245,19 @@ def test_every_theme_is_found_in_the_seeds():
     # the refugees theme belongs to the 2019 texts only (camps, refugees in Lebanon)
     assert rates.loc[("refugees", "khoja"), "matches"] == 0
     assert rates.loc[("refugees", "mustafa"), "matches"] > 0
+
+
+def test_seed_us_counterparts_and_their_rank():
+    """Notebook 03: Kerry in 2015; Jeffrey and his senior adviser Outzen in 2019."""
+    from corpus_utils.actors import codebook_table, corpus_mentions
+    from corpus_utils.corpus import load_corpus
+
+    corpus = load_corpus()
+    cb = codebook_table()
+    us = cb[(cb["code"] == "USAGOV") & (cb["type"] == "person")]["actor_id"]
+    got = actor_offices(corpus_mentions(corpus), corpus, actor_ids=us)
+    assert got[["group", "doc_id", "actor_id", "office"]].values.tolist() == [
+        ["khoja", "000", "john_kerry", "us_secretary_of_state"],
+        ["khoja", "001", "john_kerry", "us_secretary_of_state"],
+        ["mustafa", "003", "james_jeffrey", "us_syria_envoy"],
+        ["mustafa", "004", "richard_outzen", "us_syria_envoy_senior_adviser"]]
