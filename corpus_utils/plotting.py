@@ -7,7 +7,7 @@ the ``Axes``, like seaborn and scikit-learn's display objects. None of them call
 
 Arabic needs nothing special here: matplotlib >= 3.11 shapes text with libraqm, so a raw
 Arabic string renders with joined letters, right to left, in PNG, SVG and PDF. Strings are
-passed as they are. Never feed labels through ``arabic_reshaper`` / ``bidi.get_display``:
+passed as they are. Never feed labels through an Arabic reshaper and a bidi reordering:
 with matplotlib >= 3.11 that draws Arabic reversed and unjoined. :func:`label` even turns
 presentation forms (the output of such reshapers) back into ordinary letters.
 
@@ -87,7 +87,7 @@ def check_matplotlib_version(version: str | None = None) -> tuple[int, int]:
             f"matplotlib {version} is installed, but corpus_utils.plotting needs matplotlib >= "
             f"{need}, the first version that shapes Arabic itself (joined letters, right to "
             f"left). Install the pinned environment (`make install`, or `pip install "
-            f"'matplotlib>={need}'`); do not work around it with arabic_reshaper/get_display."
+            f"'matplotlib>={need}'`); do not work around it with an Arabic reshaper and bidi reordering."
         )
     return found
 

@@ -133,7 +133,7 @@ def test_check_matplotlib_version(version, ok):
     if ok:
         assert plotting.check_matplotlib_version(version) >= (3, 11)
     else:
-        with pytest.raises(RuntimeError, match=r"matplotlib >= 3\.11.*arabic_reshaper"):
+        with pytest.raises(RuntimeError, match=r"matplotlib >= 3\.11.*reshaper"):
             plotting.check_matplotlib_version(version)
 
 
