@@ -505,26 +505,42 @@ def _build_cooccurrence(sub) -> None:
                    help="folder for the GEXF files (required with --format gexf)")
     p.add_argument("--codebook", metavar="FILE", default=None,
                    help="a user codebook (YAML) added to the bundled actors")
+    p.add_argument("--exclude-type", action="append", default=[], metavar="TYPE",
+                   help="leave out actors of this codebook type (repeatable): person, "
+                        "organisation, state, 'international organisation', 'armed group' "
+                        "or media, e.g. --exclude-type media for the outlets a report cites "
+                        "as its sources")
     add_table_args(p)
     p.set_defaults(func=_cmd_cooccurrence)
 
 
 def _cmd_cooccurrence(args) -> int:
     from .actors import corpus_mentions, load_codebook
-    from .cooccurrence import cooccurrence, graphs, write_gexf
+    from .cooccurrence import cooccurrence, graphs, without_types, write_gexf
 
     if args.format == "gexf" and not args.out_dir:
         raise ValueError("--format gexf writes one file per group: give --out-dir DIR")
+    if args.exclude_type:
+        from .actors import ACTOR_TYPES
+
+        bad = [t for t in args.exclude_type if t not in ACTOR_TYPES]
+        if bad:
+            raise ValueError(f"--exclude-type {bad[0]!r} is invalid; choose from "
+                             f"{', '.join(ACTOR_TYPES)}")
     corpus = load_corpus_reporting(args)
     by = _group_column(corpus, args.by)
     mentions = corpus_mentions(corpus, codebook=args.codebook)
+    codebook = None
+    if args.exclude_type or args.format == "gexf":
+        codebook = load_codebook(extra=args.codebook)
+    if args.exclude_type:
+        mentions = without_types(mentions, codebook, types=args.exclude_type)
     edges = cooccurrence(mentions, unit=args.unit, measure=args.measure,
                          min_count=args.min_count, by=by, units=corpus)
     if args.format == "csv":
         write_table(edges, args)
         return EXIT_OK
     out_dir = Path(args.out_dir)
-    codebook = load_codebook(extra=args.codebook)
     for group, graph in graphs(edges, mentions, codebook, by=by, corpus=corpus).items():
         path = write_gexf(graph, out_dir / f"{_safe_filename(group)}.gexf")
         print(f"corpus-utils cooccurrence: wrote {path} ({graph.number_of_nodes()} actors, "
