@@ -746,13 +746,22 @@ def is_stopword(word: str, *, news: bool = True, extra: Iterable[str] | None = N
     >>> is_stopword("وفي"), is_stopword("والتي"), is_stopword("الائتلاف")
     (True, True, False)
     """
-    stops = stopwords(news=news, extra=extra) if (extra or not news) else _default_stops()
-    return any(c in stops for c in _stop_candidates(normalize(word)))
+    if extra or not news:
+        stops = stopwords(news=news, extra=extra)
+        return any(c in stops for c in _stop_candidates(normalize(word)))
+    return _is_default_stopword(word)
 
 
 @lru_cache(maxsize=None)
 def _default_stops() -> frozenset[str]:
     return stopwords()
+
+
+@lru_cache(maxsize=262_144)
+def _is_default_stopword(word: str) -> bool:
+    """is_stopword with the default lists, cached per word type (Zipf: few types, many tokens)."""
+    stops = _default_stops()
+    return any(c in stops for c in _stop_candidates(normalize(word)))
 
 
 # =========================================================================== terms

@@ -866,3 +866,32 @@ def test_seed_model_is_reproducible(seed_model):
     assert again.k == seed_model.k
     assert again.labels.tolist() == seed_model.labels.tolist()
     pd.testing.assert_frame_equal(again.terms, seed_model.terms)
+
+
+def test_lsa_is_computed_once_per_matrix_across_k_and_seeds(monkeypatch):
+    """Choosing k and the seed-stability check cluster one matrix many times: the SVD runs
+    once (the k-means seed varies, the representation does not)."""
+    import numpy as np
+    from sklearn.decomposition import TruncatedSVD
+
+    rng = np.random.default_rng(0)
+    X = rng.random((60, 30))
+    fits = []
+    original = TruncatedSVD.fit_transform
+
+    def counting(self, *args, **kwargs):
+        fits.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(TruncatedSVD, "fit_transform", counting)
+    topics._LSA_CACHE.clear()
+    topics.silhouette_scores(X, k_range=[2, 3, 4])
+    for seed in (1, 2, 3):
+        topics.cluster(X, k=3, random_state=seed)
+    assert len(fits) == 1
+    # a different matrix is a new SVD, and the cached result is not shared by mutation
+    Z1 = topics.lsa(X)
+    Z1[:] = 0
+    assert np.abs(topics.lsa(X)).sum() > 0
+    topics.lsa(rng.random((60, 30)))
+    assert len(fits) == 2
