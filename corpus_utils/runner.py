@@ -11,6 +11,7 @@ corpus file. The committed notebooks are never modified, unless ``in_place=True`
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -46,9 +47,26 @@ def analysis_parameters() -> dict:
             continue
         defaults = getattr(module, "DEFAULTS", None)
         if defaults:
-            params[name] = {k: (v if isinstance(v, (int, float, str, bool, type(None), list)) else repr(v))
-                            for k, v in dict(defaults).items()}
+            params[name] = {k: _jsonable(v) for k, v in dict(defaults).items()}
+    for module_name, function_name in PARAMETER_FUNCTIONS:
+        try:
+            function = getattr(importlib.import_module(f"corpus_utils.{module_name}"), function_name)
+        except (ImportError, AttributeError):
+            continue
+        params[f"{module_name}.{function_name}"] = {
+            p.name: _jsonable(p.default) for p in inspect.signature(function).parameters.values()
+            if p.kind is p.KEYWORD_ONLY and p.default is not p.empty}
     return params
+
+
+#: Analysis functions whose keyword defaults (thresholds, units, measures) the manifest records.
+PARAMETER_FUNCTIONS = (("corpus", "near_duplicates"), ("arabic", "normalize"), ("arabic", "terms"),
+                       ("cooccurrence", "cooccurrence"), ("keyness", "keyness_by_group"),
+                       ("keyness", "kwic"), ("themes", "theme_rates"))
+
+
+def _jsonable(value):
+    return value if isinstance(value, (int, float, str, bool, type(None), list)) else repr(value)
 
 
 def build_manifest(*, notebooks: list[dict], corpus: Path) -> dict:

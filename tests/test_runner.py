@@ -68,3 +68,16 @@ def test_save_rejects_unsafe_names(bad):
 def test_corpus_checksums_cover_texts_and_metadata():
     sums = corpus_checksums(seeds_path())
     assert sorted(sums) == sorted(p.name for p in seeds_path().iterdir() if p.suffix == ".txt") + ["metadata.csv"]
+
+
+def test_manifest_parameters_record_analysis_defaults():
+    from corpus_utils.keyness import keyness_by_group
+    from corpus_utils.runner import analysis_parameters
+    import inspect
+
+    params = analysis_parameters()
+    assert params["topics"]["random_state"] == RANDOM_STATE
+    expected = inspect.signature(keyness_by_group).parameters["min_count"].default
+    assert params["keyness.keyness_by_group"]["min_count"] == expected
+    assert params["cooccurrence.cooccurrence"]["unit"] == "paragraph"
+    json.dumps(params)  # serialisable
