@@ -59,6 +59,22 @@ def add_table_args(p: argparse.ArgumentParser) -> None:
                    help="write CSV as UTF-8 with a byte-order mark (Excel shows Arabic)")
 
 
+def int_at_least(minimum: int):
+    """An argparse ``type`` accepting whole numbers >= ``minimum`` (usage error otherwise)."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is invalid; use an integer >= {minimum}") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"{n} is invalid; value must be >= {minimum}")
+        return n
+
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
+
+
 def load_corpus_from_args(args) -> "object":
     """Load the corpus named by ``args`` (raises CorpusError on problems)."""
     from .corpus import load_corpus
@@ -317,14 +333,7 @@ def _topics_k(value: str):
     return k
 
 
-def _topics_n_terms(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is invalid; use an integer >= 1") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n} is invalid; value must be >= 1")
-    return n
+_topics_n_terms = int_at_least(1)
 
 
 @_subcommand
@@ -551,14 +560,7 @@ def _cmd_cooccurrence(args) -> int:
 # ---- keyness, kwic (issue 9)
 
 
-def _nonnegative_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is invalid; use an integer >= 0") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"{n} is invalid; value must be >= 0")
-    return n
+_nonnegative_int = int_at_least(0)
 
 
 @_subcommand
