@@ -386,6 +386,16 @@ def _leave_one_out_robust(x, cols, g2, is_t, is_r, doc_totals, n_t, n_r, tot_t, 
     return robust
 
 
+def _check_groups(corpus, group_by: str, target, reference) -> None:
+    """The target (and the reference, if given) exist in ``group_by`` and differ."""
+    _check_group(corpus, group_by, target, "target")
+    if reference is not None:
+        _check_group(corpus, group_by, reference, "reference")
+        if str(reference) == str(target):
+            raise ValueError(f"reference = {reference!r} is the target; choose another group "
+                             "or leave it out to compare with every other document")
+
+
 def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
                      reference: str | None = None, min_count: int = 3, min_docs: int = 1,
                      measure: str = "g2", prior_scale: float = 1.0, gloss=None,
@@ -444,12 +454,7 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
                          f"{', '.join(MEASURES)}")
     _check_min(min_count, "min_count")
     _check_min(min_docs, "min_docs")
-    _check_group(corpus, group_by, target, "target")
-    if reference is not None:
-        _check_group(corpus, group_by, reference, "reference")
-        if str(reference) == str(target):
-            raise ValueError(f"reference = {reference!r} is the target; choose another group "
-                             "or leave it out to compare with every other document")
+    _check_groups(corpus, group_by, target, reference)
     if gloss is None:
         from .glossary import gloss
 
@@ -619,12 +624,7 @@ def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
     import numpy as np
     import pandas as pd
 
-    _check_group(corpus, group_by, target, "target")
-    if reference is not None:
-        _check_group(corpus, group_by, reference, "reference")
-        if str(reference) == str(target):
-            raise ValueError(f"reference = {reference!r} is the target; choose another group "
-                             "or leave it out to compare with every other document")
+    _check_groups(corpus, group_by, target, reference)
     is_t, is_r = _masks(corpus, group_by, target, reference)
     texts = [t if isinstance(t, str) else "" for t in corpus["text"]]
     x, stems, shown, doc_totals = _doc_term_matrix(
