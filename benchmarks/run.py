@@ -548,7 +548,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"import_heavy_modules: {imp['import_heavy_modules'] or 'none'}")
     for line in targets(results, imp):
         print(line)
-    print(f"benchmark_wall_s: {time.perf_counter() - started:.1f}")
+    total_s = time.perf_counter() - started
+    print(f"benchmark_wall_s: {total_s:.1f}")
+    if args.quick:
+        print(f"target bench-quick < 30 s: {'met' if total_s < 30 else 'NOT met'} ({total_s:.1f} s)")
     stamp = time.strftime("%Y%m%d-%H%M%S")
     out = args.workdir / f"bench-{'quick' if args.quick else '-'.join(map(str, sizes))}-{stamp}.json"
     out.write_text(json.dumps({"machine": machine(), "import": imp, "results": results},
