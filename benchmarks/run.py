@@ -7,7 +7,11 @@ For each N, a corpus is generated (``benchmarks/generate.py``, fixed seed, reuse
 exists) and a *fresh subprocess* runs the whole pipeline on one process (n_jobs = 1):
 
 * ``load``: ``corpus.load_corpus`` (read, decode, clean);
-* ``preprocess``: ``arabic.terms`` over every cleaned text (the fast path: no spaCy Doc);
+* ``preprocess``: ``arabic.term_pairs`` over every cleaned text: the (term, stem) pairs the
+  analyses count, by the fast path (no spaCy Doc; per-chunk caches); also reported:
+  ``preprocess_offsets`` (``arabic.terms``, the same terms with offsets into the text) and
+  ``preprocess_lexicon`` (``arabic.build_lexicon`` of the corpus, then ``term_pairs`` with
+  it, as topics and keyness run it; the lexicon's time is included);
 * ``find_actors``: ``actors.find_actors`` over every cleaned text, with its date;
 * ``topics``: ``topics.topic_model`` with its defaults (TF-IDF, k chosen by silhouette,
   clustering; the package switches to MiniBatchKMeans and sampling above documented sizes);
@@ -53,6 +57,8 @@ RESULTS = HERE / "results"
 REQUIRED = [
     ("corpus", "load_corpus"),
     ("arabic", "terms"),
+    ("arabic", "term_pairs"),
+    ("arabic", "build_lexicon"),
     ("actors", "find_actors"),
     ("actors", "corpus_mentions"),
     ("topics", "topic_model"),
@@ -63,8 +69,10 @@ REQUIRED = [
 ]
 E2E_STAGES = ("load", "preprocess", "topics", "actors", "cooccurrence", "keyness")
 #: Stages reported as ratios to the baselines, and their names in the output.
-RATIO_STAGES = ("preprocess", "find_actors", "topics", "actors", "cooccurrence", "keyness")
-RATIO_NAMES = {"preprocess": "preprocess", "find_actors": "actors", "topics": "topics",
+RATIO_STAGES = ("preprocess", "preprocess_offsets", "preprocess_lexicon", "find_actors", "topics",
+                "actors", "cooccurrence", "keyness")
+RATIO_NAMES = {"preprocess": "preprocess", "preprocess_offsets": "preprocess_offsets",
+               "preprocess_lexicon": "preprocess_lexicon", "find_actors": "actors", "topics": "topics",
                "actors": "corpus_mentions", "cooccurrence": "cooccurrence", "keyness": "keyness"}
 BLOCK = 500  # documents per interleaved timing block
 
@@ -220,9 +228,18 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
     with Clock() as c:
         nlp = spacy.blank("ar")
     res["wall"]["spacy_setup"] = c.wall
-    terms_fn, find_fn = fns.get("arabic.terms"), fns.get("actors.find_actors")
-    totals = {k: [0.0, 0.0] for k in ("preprocess", "find_actors", "regex", "spacy")}
-    counts = {"tokens": 0, "spacy_tokens": 0, "terms": 0, "mentions": 0}
+    terms_fn, find_fn = fns.get("arabic.term_pairs"), fns.get("actors.find_actors")
+    offsets_fn, lexicon_fn = fns.get("arabic.terms"), fns.get("arabic.build_lexicon")
+    totals = {k: [0.0, 0.0] for k in ("preprocess", "preprocess_offsets", "preprocess_lexicon",
+                                      "find_actors", "regex", "spacy")}
+    counts = {"tokens": 0, "spacy_tokens": 0, "terms": 0, "mentions": 0, "terms_offsets": 0,
+              "terms_lexicon": 0}
+    lexicon = None
+    if lexicon_fn is not None:
+        with Clock() as c:
+            lexicon = lexicon_fn(texts)
+        res["wall"]["lexicon"], res["cpu"]["lexicon"] = c.wall, c.cpu
+        res["lexicon_size"] = len(lexicon)
     types: set[str] = set()
     findall = re.findall
 
@@ -239,6 +256,12 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
         def run_terms() -> None:  # consumed per document, as a streaming analysis would
             counts["terms"] += sum(len(terms_fn(t)) for t in block)
 
+        def run_offsets() -> None:
+            counts["terms_offsets"] += sum(len(offsets_fn(t)) for t in block)
+
+        def run_lexicon() -> None:
+            counts["terms_lexicon"] += sum(len(terms_fn(t, lexicon=lexicon)) for t in block)
+
         def run_actors() -> None:
             counts["mentions"] += sum(len(find_fn(t, date=d)) for t, d in zip(block, block_dates))
 
@@ -253,6 +276,10 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
         try:
             if terms_fn is not None:
                 timed("preprocess", run_terms)
+                if lexicon is not None:
+                    timed("preprocess_lexicon", run_lexicon)
+            if offsets_fn is not None:
+                timed("preprocess_offsets", run_offsets)
             if find_fn is not None:
                 timed("find_actors", run_actors)
         except Exception as exc:
@@ -269,7 +296,12 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
         if wall or key in ("regex", "spacy"):
             res["wall"][key], res["cpu"][key] = wall, cpu
     res.update(tokens=counts["tokens"], spacy_tokens=counts["spacy_tokens"], word_types=len(types),
-               terms=counts["terms"], find_actors_mentions=counts["mentions"])
+               terms=counts["terms"], terms_offsets=counts["terms_offsets"],
+               terms_lexicon=counts["terms_lexicon"], find_actors_mentions=counts["mentions"])
+    if offsets_fn is not None and terms_fn is not None and counts["terms"] != counts["terms_offsets"]:
+        res["errors"]["preprocess"] = (f"term_pairs gave {counts['terms']} terms, terms gave "
+                                       f"{counts['terms_offsets']}")
+    del lexicon
     del types
     save()
 
@@ -390,9 +422,12 @@ def ratios(res: dict) -> dict:
         if stage not in cpu or not cpu[stage]:
             continue
         name = RATIO_NAMES[stage]
-        out[f"{name}_speed_vs_spacy"] = cpu["spacy"] / cpu[stage]
-        out[f"{name}_speed_vs_regex"] = cpu["regex"] / cpu[stage]
-        out[f"{name}_tokens_per_s"] = tokens / wall[stage] if wall.get(stage) else None
+        # the lexicon variant pays for building the corpus lexicon too
+        extra_cpu = cpu.get("lexicon", 0.0) if stage == "preprocess_lexicon" else 0.0
+        extra_wall = wall.get("lexicon", 0.0) if stage == "preprocess_lexicon" else 0.0
+        out[f"{name}_speed_vs_spacy"] = cpu["spacy"] / (cpu[stage] + extra_cpu)
+        out[f"{name}_speed_vs_regex"] = cpu["regex"] / (cpu[stage] + extra_cpu)
+        out[f"{name}_tokens_per_s"] = tokens / (wall[stage] + extra_wall) if wall.get(stage) else None
     for base in ("regex", "spacy"):
         if wall.get(base):
             out[f"{base}_tokens_per_s"] = tokens / wall[base]
