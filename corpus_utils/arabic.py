@@ -525,6 +525,7 @@ _ARTICLE_RE = re.compile("|".join(_ARTICLE_PROCLITICS))
 _PLAIN_PROCLITICS = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 # pronoun suffixes (possessive/object); "ي" is left out: it is mostly the nisba ending
 _PRONOUN_SUFFIXES = ("هما", "كما", "هم", "هن", "ها", "كم", "كن", "نا", "ه", "ك")
+_SUFFIX_LAST = frozenset(s[-1] for s in _PRONOUN_SUFFIXES)
 # inflectional suffixes tried by the light stem, in this order (one is removed)
 _STEM_SUFFIXES = ("ات", "ين", "ون", "ان", "ة")
 
@@ -555,14 +556,17 @@ def _split(w: str, lexicon: frozenset[str] | None) -> tuple[str, str, str]:
     # 2. plain proclitics and pronoun suffixes: only where what remains (at least three
     # letters) is attested as a word; of the attested splits, the one with the shortest base
     best = ("", w, "")
-    for p in ("",) + tuple(p for p in _PLAIN_PROCLITICS if w.startswith(p)):
+    # only the proclitics the word begins with and the suffixes it ends with (same order)
+    suffixes = [s for s in _PRONOUN_SUFFIXES if w.endswith(s)] if w[-1:] in _SUFFIX_LAST else ()
+    prefixes = [p for p in _PLAIN_PROCLITICS if w.startswith(p)] if w[:1] in "وفبلك" else ()
+    for p in ("", *prefixes):
         stem_part = w[len(p):]
         if len(stem_part) < _MIN_STEM:
             continue
         if p and stem_part in lexicon and len(stem_part) < len(best[1]):
             best = (p, stem_part, "")
-        for s in _PRONOUN_SUFFIXES:
-            if stem_part.endswith(s) and len(stem_part) - len(s) >= _MIN_STEM:
+        for s in suffixes:
+            if len(stem_part) - len(s) >= _MIN_STEM:
                 rest = stem_part[:-len(s)]
                 if rest not in lexicon:
                     # a ت before a suffix is a ة (حكومته -> حكومة + ه)
@@ -826,12 +830,17 @@ def build_lexicon(texts: Iterable[str]) -> frozenset[str]:
     chunks: set[str] = set()
     for text in texts:
         chunks.update(text.split())
-    words = {_normalize_word(t) for c in chunks for t in _WORD_ONLY_RE.findall(c)}
+    plain = _PLAIN_WORD_RE.fullmatch  # a chunk of plain letters is one word, already normal
+    words = {c for c in chunks if plain(c)}
+    words.update(_normalize_word(t) for c in chunks if not plain(c) for t in _WORD_ONLY_RE.findall(c))
     del chunks
     words.discard("")
     lexicon = set(words)
-    for w in words:
-        lexicon.add(_split(w, None)[1])
+    article, exceptions = _ARTICLE_RE.match, _clitic_exceptions()
+    # the base after an article (_split without a lexicon): only words that begin with an
+    # article or are (a و/ف plus) a clitic exception can have a base other than themselves
+    lexicon.update(_split(w, None)[1] for w in words
+                   if article(w) or w in exceptions or w[1:] in exceptions)
     return _intern_lexicon(frozenset(lexicon))
 
 

@@ -146,6 +146,12 @@ def test_build_lexicon_on_any_text(texts):
     assert build_lexicon(texts) == _lexicon_by_definition(texts)
 
 
+def test_build_lexicon_keeps_the_bases_of_clitic_exceptions():
+    words = [w for w in arabic._clitic_exceptions()]
+    texts = [" ".join(words), " ".join("و" + w for w in words), " ".join("ف" + w for w in words)]
+    assert build_lexicon(texts) == _lexicon_by_definition(texts)
+
+
 def test_equal_lexicons_share_the_term_caches(seed_texts):
     lexicon = build_lexicon(seed_texts)
     copy = frozenset(set(lexicon))
