@@ -18,7 +18,8 @@ __version__ = "0.1.0"
 #: The one project-wide seed: every function with randomness defaults to it.
 RANDOM_STATE = 20150430
 
-# public name -> module that defines it (imported on first access)
+# public name -> module that defines it (imported on first access). No lazy name may equal a
+# submodule's name (``progress``, ``cache``, ...): importing the submodule would rebind it.
 _LAZY = {
     "load_corpus": "corpus",
     "iter_corpus": "corpus",
@@ -32,6 +33,11 @@ _LAZY = {
     "corpus_stats": "corpus",
     "check_corpus": "corpus",
     "corpus_from_texts": "corpus",
+    "iter_source": "sources",
+    "read_source": "sources",
+    "check_source": "sources",
+    "cached_terms": "cache",
+    "term_matrix": "cache",
     "CorpusError": "errors",
     "Problem": "errors",
     "normalize": "arabic",

@@ -3,6 +3,8 @@
 Conventions shared by every subcommand:
 
 * ``CORPUS`` (optional positional) defaults to ``$CORPUS_UTILS_CORPUS`` or the bundled seeds;
+  it is a folder (``.txt`` files + ``metadata.csv``) or one CSV/TSV/JSON-lines/Parquet file,
+  whose columns ``--text-col``, ``--id-col`` and ``--metadata-cols`` name;
 * tables go to stdout as CSV unless ``--out FILE``; multi-file outputs take ``--out-dir DIR``;
 * ``--format`` where more than one format exists; ``--excel`` writes CSV as UTF-8 with a
   byte-order mark so Excel shows Arabic;
@@ -40,16 +42,33 @@ class InputError(Exception):
 # --------------------------------------------------------------------------- shared options
 
 
+#: ``--option`` of the command line -> keyword of ``load_corpus`` for one-file corpora. The
+#: keywords are passed only when the option is given, so a ``load_corpus`` without them
+#: keeps working for folders.
+TABLE_OPTIONS = {"--text-col": "text_col", "--id-col": "id_col", "--metadata-cols": "metadata_cols"}
+
+
 def add_corpus_args(p: argparse.ArgumentParser, *, positional: bool = True) -> None:
-    """``CORPUS``, ``--encoding`` and ``--skip-bad``."""
+    """``CORPUS``, ``--encoding``, ``--skip-bad`` and the one-file corpus options
+    ``--text-col``, ``--id-col``, ``--metadata-cols`` (see :data:`TABLE_OPTIONS`)."""
     if positional:
         p.add_argument("corpus", nargs="?", default=None, metavar="CORPUS",
-                       help="corpus folder (.txt files + metadata.csv); default: "
+                       help="corpus folder (.txt files + metadata.csv) or one .csv, .tsv, "
+                            ".jsonl or .parquet file with a text column; default: "
                             "$CORPUS_UTILS_CORPUS or the bundled seeds")
     p.add_argument("--encoding", default="utf-8",
                    help="text encoding of the corpus files (e.g. cp1256); default utf-8")
     p.add_argument("--skip-bad", action="store_true",
                    help="load the readable files and report the skipped ones on stderr")
+    table = p.add_argument_group("one-file corpus (.csv, .tsv, .jsonl, .parquet)")
+    table.add_argument("--text-col", metavar="COL", default=None,
+                       help="the column holding the article texts (default text)")
+    table.add_argument("--id-col", metavar="COL", default=None,
+                       help="the column holding document ids (default: a doc_id column when "
+                            "there is one, else the row number)")
+    table.add_argument("--metadata-cols", metavar="COL", nargs="+", default=None,
+                       help="the columns to keep as metadata (default: every other column); "
+                            "give CORPUS before this option, or end the list with --")
 
 
 def add_table_args(p: argparse.ArgumentParser) -> None:
@@ -75,12 +94,45 @@ def int_at_least(minimum: int):
     return parse
 
 
+def table_options_from_args(args) -> dict:
+    """The one-file corpus keywords given on the command line (:data:`TABLE_OPTIONS`).
+
+    Only the options actually given are returned, so that a folder corpus is loaded
+    exactly as before.
+
+    Args:
+        args: parsed arguments of a subcommand built with :func:`add_corpus_args`.
+
+    Returns:
+        ``{"text_col": ..., "id_col": ..., "metadata_cols": [...]}``, without the keys of the
+        options left out.
+
+    >>> table_options_from_args(argparse.Namespace(text_col="body", id_col=None))
+    {'text_col': 'body'}
+    """
+    return {key: getattr(args, key) for key in TABLE_OPTIONS.values()
+            if getattr(args, key, None) is not None}
+
+
 def load_corpus_from_args(args) -> "object":
-    """Load the corpus named by ``args`` (raises CorpusError on problems)."""
+    """Load the corpus named by ``args`` (raises CorpusError on problems).
+
+    Raises:
+        InputError: ``--text-col``, ``--id-col`` or ``--metadata-cols`` was given but this
+            ``load_corpus`` does not read one-file corpora.
+    """
+    import inspect
+
     from .corpus import load_corpus
 
+    options = table_options_from_args(args)
+    accepted = inspect.signature(load_corpus).parameters
+    unsupported = [flag for flag, key in TABLE_OPTIONS.items() if key in options and key not in accepted]
+    if unsupported:
+        raise InputError(f"{', '.join(unsupported)} given, but this version of corpus_utils reads "
+                         "only corpus folders (.txt files + metadata.csv); leave the option out")
     return load_corpus(args.corpus, encoding=args.encoding,
-                       on_error="skip" if getattr(args, "skip_bad", False) else "raise")
+                       on_error="skip" if getattr(args, "skip_bad", False) else "raise", **options)
 
 
 def write_text(text: str, args, *, excel: bool | None = None) -> None:
@@ -190,7 +242,8 @@ def _build_clean(sub) -> None:
                        description="Clean every text by the documented rules and write the cleaned "
                                    "files (UTF-8, LF line ends, same names) and metadata.csv (with the "
                                    "headline, deck, dateline, byline and source_line columns) to "
-                                   "--out-dir; --audit FILE writes the cleaning audit as CSV.")
+                                   "--out-dir; --audit FILE writes the cleaning audit as CSV. A one-file "
+                                   "corpus becomes a corpus folder: one <doc_id>.txt per row.")
     add_corpus_args(p)
     p.add_argument("--out-dir", metavar="DIR", required=True, help="folder for the cleaned corpus")
     p.add_argument("--audit", metavar="FILE", default=None,
@@ -198,14 +251,46 @@ def _build_clean(sub) -> None:
     p.set_defaults(func=_cmd_clean)
 
 
+def folder_file_names(doc_ids) -> list[str]:
+    """``<doc_id>.txt`` file names for the rows of a one-file corpus written as a folder.
+
+    Characters other than letters (any script), digits, ``.``, ``_`` and ``-`` become
+    ``_``; a name already taken (compared case-insensitively, as on macOS and Windows) gets
+    ``_2``, ``_3``, ... so that no two documents share a file.
+
+    Args:
+        doc_ids: the documents' ids, in order.
+
+    Returns:
+        One file name per id, in the same order.
+
+    >>> folder_file_names(["000", "a/b", "a_b", "الأسد"])
+    ['000.txt', 'a_b.txt', 'a_b_2.txt', 'الأسد.txt']
+    """
+    names: list[str] = []
+    taken: set[str] = set()
+    for doc_id in doc_ids:
+        stem = _safe_filename(str(doc_id))
+        name, n = f"{stem}.txt", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{stem}_{n}.txt"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
 def _cmd_clean(args) -> int:
     import csv
 
     from .corpus import CLEANING_COLUMNS, cleaning_audit
-
     from .paths import seeds_path
+    from .sources import source_format
 
     corpus = load_corpus_reporting(args)
+    if source_format(corpus.attrs.get("path") or ".") is not None:
+        # a one-file corpus: its "file" values ("articles.csv#3") name rows, not files
+        corpus = corpus.assign(file=folder_file_names(corpus["doc_id"]))
     source = Path(corpus.attrs.get("path") or ".").resolve()
     out_dir = Path(args.out_dir)
     if out_dir.resolve() in (source, seeds_path().resolve()):
@@ -391,8 +476,9 @@ def _build_actors(sub) -> None:
         "actors", help="actor mentions (names, roles resolved to people, metonyms, collectives)",
         description="Print every actor mention with the fields doc_id, file, date, line, start, end, "
                     "paragraph, sentence, text, normalized, actor_id, kind, office, resolved_by, "
-                    "sorted by doc_id and start. CORPUS is a corpus folder (dates from metadata.csv) "
-                    "or one .txt FILE (doc_id = its name without .txt, date from --date). Positions "
+                    "sorted by doc_id and start. CORPUS is a corpus folder (dates from metadata.csv), "
+                    "one .csv/.tsv/.jsonl/.parquet file (--text-col), or one .txt FILE (doc_id = its "
+                    "name without .txt, date from --date). Positions "
                     "are raw-file positions whether the cleaned text (default) or the raw text "
                     "(--raw) is read. --unknown lists name-like phrases after titles that no "
                     "codebook entry matched.")
@@ -439,8 +525,10 @@ def _cmd_actors(args) -> int:
         codebook = load_codebook(extra=args.codebook) if args.codebook else load_codebook()
     except CodebookError as exc:
         raise InputError(f"codebook {args.codebook or 'bundled'}: {exc}") from None
+    from .sources import source_format
+
     target = Path(args.corpus) if args.corpus else None
-    if target is not None and target.is_file():
+    if target is not None and target.is_file() and source_format(target) is None:
         corpus = _single_file_corpus(target, args.encoding, args.date)
     else:
         corpus = load_corpus_reporting(args)

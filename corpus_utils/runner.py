@@ -6,6 +6,10 @@ figures and tables are written by the notebook itself through :mod:`corpus_utils
 and ``output/manifest.json`` records versions, parameters, seeds and the SHA-256 of every
 corpus file. The committed notebooks are never modified, unless ``in_place=True``
 (``make notebooks``), which saves the executed notebooks back with their new outputs.
+
+Progress bars are switched off in the kernels (``CORPUS_UTILS_PROGRESS=0``, see
+:mod:`corpus_utils.progress`): inside Jupyter they are on by default, and a bar's rates,
+timings and widget ids would make every saved output differ from the last.
 """
 
 from __future__ import annotations
@@ -21,18 +25,40 @@ from pathlib import Path
 
 from . import RANDOM_STATE, __version__
 from .paths import default_corpus_path, repo_root
+from .progress import PROGRESS_ENV
 from .report import OUTPUT_ENV
+
+#: Environment the notebook kernels get on top of the caller's: no progress bars.
+KERNEL_ENV = {PROGRESS_ENV: "0"}
 
 #: Libraries whose versions go into the manifest.
 MANIFEST_LIBRARIES = ("jupyterlab", "spacy", "scikit-learn", "matplotlib", "nbval", "pandas",
                       "numpy", "scipy", "networkx", "pyyaml", "nbclient", "nbconvert", "tqdm")
 
 
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):  # a one-file corpus may be large
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def corpus_checksums(path: Path) -> dict[str, str]:
-    """SHA-256 of every file in a corpus folder (``.txt`` files and ``metadata.csv``)."""
+    """SHA-256 of every file of a corpus.
+
+    Args:
+        path: a corpus folder (its ``.txt`` files and ``metadata.csv`` are hashed) or a
+            one-file corpus (``.csv``, ``.jsonl``, ... : that file is hashed).
+
+    Returns:
+        ``{file name: hex digest}``, in name order.
+    """
     path = Path(path)
+    if path.is_file():
+        return {path.name: _sha256_file(path)}
     files = sorted(p for p in path.iterdir() if p.is_file() and (p.suffix == ".txt" or p.name == "metadata.csv"))
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    return {p.name: _sha256_file(p) for p in files}
 
 
 def analysis_parameters() -> dict:
@@ -119,6 +145,9 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
         only: run just the notebooks whose names start with one of these (e.g. ``["01"]``).
         log: where progress lines go.
 
+    The kernels run with :data:`KERNEL_ENV` (progress bars off, whatever the caller's
+    ``CORPUS_UTILS_PROGRESS``); the caller's environment is restored afterwards.
+
     Returns:
         The manifest (also written to ``out_dir/manifest.json`` unless ``in_place``).
     """
@@ -139,7 +168,8 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
         raise FileNotFoundError(f"no notebooks (NN-*.ipynb) in {notebooks_dir}")
     out_dir = Path(out_dir).resolve()
     records = []
-    saved_env = os.environ.get(OUTPUT_ENV)
+    saved_env = {name: os.environ.get(name) for name in (OUTPUT_ENV, *KERNEL_ENV)}
+    os.environ.update(KERNEL_ENV)  # kernels inherit the environment of this process
     try:
         for path in paths:
             nb = nbformat.read(path, as_version=4)
@@ -168,10 +198,11 @@ def run_notebooks(*, out_dir: Path = Path("output"), notebooks_dir: str | Path |
             print(f"  {target.relative_to(out_dir.parent) if out_dir.parent in target.parents else target}: "
                   f"HTML, {len(figures)} figure files, {len(tables)} tables", file=log)
     finally:
-        if saved_env is None:
-            os.environ.pop(OUTPUT_ENV, None)
-        else:
-            os.environ[OUTPUT_ENV] = saved_env
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     manifest = build_manifest(notebooks=records, corpus=default_corpus_path())
     if not in_place:
         (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",

@@ -6,6 +6,11 @@ or data fails loudly instead of quietly using the network. Loopback stays open b
 Jupyter kernels (nbclient) talk to the test process over it. ``tests/test_corpus.py``
 proves the guard blocks. Notebooks get the same treatment from ``scripts/offline.sh``
 (``unshare -rn`` where the system allows).
+
+A second autouse fixture points ``CORPUS_UTILS_CACHE`` (the term cache of
+:mod:`corpus_utils.cache`) at a fresh temporary folder for each test, so no test reads
+terms another test stored, and none writes into the user's ``~/.cache/corpus-utils``.
+Subprocesses and notebook kernels started by a test inherit the setting.
 """
 
 from __future__ import annotations
@@ -74,4 +79,11 @@ def _offline(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", _guard(socket.socket.connect_ex, "socket.connect_ex"))
     monkeypatch.setattr(socket.socket, "sendto", _guard_sendto(socket.socket.sendto))
     monkeypatch.setattr(socket, "create_connection", _guard(socket.create_connection, "socket.create_connection"))
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch, tmp_path_factory):
+    """Point the term cache at a per-test temporary folder (never the user's cache)."""
+    monkeypatch.setenv("CORPUS_UTILS_CACHE", str(tmp_path_factory.mktemp("cache")))
     yield

@@ -125,3 +125,51 @@ def test_tqdm_is_not_imported_when_no_bar_is_drawn():
             "print('tqdm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _kernel_outputs(code: str) -> list:
+    """Run ``code`` in a fresh Jupyter kernel (it inherits this process's environment) and
+    return the cell's outputs as nbformat stores them."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(code)]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    return nb.cells[0].outputs
+
+
+_KERNEL_CODE = ("from corpus_utils.progress import progress, progress_enabled\n"
+                "print(progress_enabled())\n"
+                "print(sum(progress(range(5), desc='terms')))")
+
+
+def test_in_a_kernel_bars_are_on_by_default_and_unstable(monkeypatch):
+    """What the module docstring promises for JupyterLab, and why notebook runs switch it off:
+    the bar is a widget whose model id is new on every run."""
+    monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    outputs = _kernel_outputs(_KERNEL_CODE)
+    text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+    assert text == "True\n10\n"
+    widgets = [o for o in outputs if o.output_type == "display_data"]
+    assert widgets and "model_id" in widgets[0].data["application/vnd.jupyter.widget-view+json"]
+
+
+def test_in_a_kernel_switched_off_the_output_is_only_the_result(monkeypatch):
+    monkeypatch.setenv(PROGRESS_ENV, "0")  # as nbval (Makefile) and `corpus-utils run` do
+    outputs = _kernel_outputs(_KERNEL_CODE)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outputs] == \
+        [("stream", "stdout", "False\n10\n")]
+
+
+def test_makefile_nbval_switches_bars_off():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nnbval:", 1)[1].split("\n\n", 1)[0]
+    (command,) = [line for line in recipe.splitlines() if "pytest" in line]
+    assert command.startswith("\t") and f"{PROGRESS_ENV}=0 " in command
+    assert command.index(f"{PROGRESS_ENV}=0") < command.index("pytest")

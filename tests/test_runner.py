@@ -81,3 +81,40 @@ def test_manifest_parameters_record_analysis_defaults():
     assert params["keyness.keyness_by_group"]["min_count"] == expected
     assert params["cooccurrence.cooccurrence"]["unit"] == "paragraph"
     json.dumps(params)  # serialisable
+
+
+# --------------------------------------------------------------------------- progress bars, one-file corpora
+
+
+def _progress_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\nfrom corpus_utils.progress import progress, progress_enabled\n"
+        "print(os.environ.get('CORPUS_UTILS_PROGRESS'), progress_enabled())\n"
+        "print(sum(progress(range(5), desc='terms')))")]
+    nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize("caller", [None, "1"])
+def test_kernels_run_without_progress_bars(tmp_path, monkeypatch, caller):
+    from corpus_utils.progress import PROGRESS_ENV
+
+    if caller is None:
+        monkeypatch.delenv(PROGRESS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(PROGRESS_ENV, caller)  # even a caller who wants bars gets none
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    _progress_notebook(nbdir / "00-bars.ipynb")
+    run_notebooks(notebooks_dir=nbdir, in_place=True, timeout=120, log=open("/dev/null", "w"))
+    outputs = nbformat.read(nbdir / "00-bars.ipynb", as_version=4).cells[0].outputs
+    assert [(o.output_type, o.name, o.text) for o in outputs] == [("stream", "stdout", "0 False\n10\n")]
+    import os
+
+    assert os.environ.get(PROGRESS_ENV) == caller  # the caller's environment is restored
+
+
+def test_corpus_checksums_of_a_one_file_corpus(tmp_path):
+    table = tmp_path / "articles.csv"
+    table.write_text("text,era\nقال رئيس الائتلاف,khoja\n", encoding="utf-8")
+    assert corpus_checksums(table) == {"articles.csv": hashlib.sha256(table.read_bytes()).hexdigest()}
