@@ -1,10 +1,15 @@
-"""corpus_utils.sources: one CSV / TSV / JSON-lines / Parquet file as a streamed corpus."""
+"""corpus_utils.sources: one CSV / TSV / JSON-lines / Parquet file as a streamed corpus, and
+loaded by corpus.load_corpus / iter_corpus like a folder."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import importlib.util
 import json
+import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from corpus_utils import sources as sources_module
+from corpus_utils.corpus import (
+    CLEANING_COLUMNS, cleaning_audit, iter_corpus, load_corpus, paragraphs, rebuild_raw, sentences,
+)
 from corpus_utils.errors import CorpusError
 from corpus_utils.paths import seeds_path
 from corpus_utils.sources import (RESERVED_KEYS, check_source, iter_source, read_source,
@@ -311,3 +320,176 @@ def test_nothing_is_written_next_to_the_source(tmp_path):
     list(iter_source(path, text_col="body"))
     check_source(path, text_col="body")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# --------------------------------------------------------------------------- load_corpus / iter_corpus
+
+def _generate():
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("bench_generate_sources", root / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """One small synthetic corpus (benchmarks/generate.py) as a folder and as each table file."""
+    generate = _generate()
+    base = tmp_path_factory.mktemp("synthetic")
+    out = {"folder": generate.write_corpus(25, base / "corpus-25")}
+    for fmt in ("csv", "jsonl", "parquet"):
+        out[fmt] = generate.write_corpus(25, base / f"corpus-25.{fmt}", fmt=fmt)
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_a_table_file_loads_like_the_same_corpus_as_a_folder(synthetic, fmt):
+    folder = load_corpus(synthetic["folder"])
+    table = load_corpus(synthetic[fmt])
+    assert list(table.columns) == list(folder.columns) and list(table.dtypes) == list(folder.dtypes)
+    same = [c for c in folder.columns if c != "file"]
+    assert table[same].equals(folder[same])  # texts, cleaning, metadata, parsed dates
+    assert table["file"].tolist() == [f"corpus-25.{fmt}#{k}" for k in range(1, 26)]
+    a, b = cleaning_audit(table), cleaning_audit(folder)
+    cols = [c for c in a.columns if c != "file"]
+    assert a[cols].equals(b[cols])  # the same lines taken out, the same checksums (UTF-8, no BOM)
+    assert paragraphs(table).equals(paragraphs(folder)) and sentences(table).equals(sentences(folder))
+    assert table.attrs["path"] == str(synthetic[fmt]) and table.attrs["skipped"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_iter_corpus_over_a_table_yields_the_rows_of_load_corpus(synthetic, fmt):
+    table = load_corpus(synthetic[fmt])
+    docs = list(iter_corpus(synthetic[fmt]))
+    assert [d["doc_id"] for d in docs] == table["doc_id"].tolist()
+    assert [d["text"] for d in docs] == table["text"].tolist()
+    assert [k for k in docs[0] if k != "audit"] == list(table.columns)
+    assert docs[0]["date"] == table["date"][0]
+
+
+def test_table_rows_rebuild_to_their_cells(tmp_path):
+    path = write(tmp_path / "a.csv", [{"doc_id": "x", "text": "عنوان\r\nنص الخبر.\r\nالائتلاف", "era": "k"}])
+    corpus = load_corpus(path)
+    assert corpus["raw_text"][0] == "عنوان\r\nنص الخبر.\r\nالائتلاف"  # the cell as stored
+    assert corpus["text"][0] == "عنوان\nنص الخبر."
+    audit = cleaning_audit(corpus)
+    raw = rebuild_raw(corpus["text"][0], audit, doc_id="x")
+    assert raw.decode("utf-8") == corpus["raw_text"][0]
+    assert audit["sha256"][0] == hashlib.sha256(raw).hexdigest()
+    assert audit["file"].tolist() == ["a.csv#1", "a.csv#1"]
+
+
+def test_table_columns_keep_their_roles(tmp_path):
+    rows = [{"id": "7", "body": "نص.", "raw_text": "قديم", "headline": "عنوان معطى", "date": "2019-03",
+             "extra": "x"}]
+    corpus = load_corpus(write(tmp_path / "a.parquet", rows), text_col="body", id_col="id",
+                         metadata_cols=["raw_text", "headline", "date"])
+    assert corpus["doc_id"].tolist() == ["7"] and corpus["raw_text"].tolist() == ["نص."]
+    assert corpus["source_raw_text"].tolist() == ["قديم"]  # the loader fills raw_text
+    assert corpus["headline"].tolist() == ["عنوان معطى"]   # a given value wins, as in metadata.csv
+    assert corpus["date_precision"].tolist() == ["month"] and "extra" not in corpus.columns
+    assert list(corpus.columns[-5:]) == list(CLEANING_COLUMNS)
+
+
+BAD_DATES = [{"doc_id": "1", "text": "نص أول.", "date": "2015-05-01"},
+             {"doc_id": "2", "text": "نص ثان.", "date": "2015-13-01"},
+             {"doc_id": "3", "text": "", "date": "2015"},
+             {"doc_id": "4", "text": "latin only.", "date": "2015-05"}]
+
+
+def test_table_problems_raise_together_in_file_order(tmp_path):
+    path = write(tmp_path / "a.csv", BAD_DATES)
+    with pytest.raises(CorpusError) as err:
+        load_corpus(path)
+    assert [(p.code, p.severity) for p in err.value.problems] == [
+        ("E_BAD_DATE", "error"), ("E_EMPTY_TEXT", "error"), ("W_NO_ARABIC", "warning")]
+    assert err.value.problems[0].file == "a.csv#2"
+    # the source's problems read exactly as check_source (and iter_source) report them
+    assert [p for p in err.value.problems if p.code == "E_EMPTY_TEXT"] == check_source(path)
+
+
+def test_table_problems_skipped(tmp_path):
+    path = write(tmp_path / "a.csv", BAD_DATES)
+    with pytest.warns(UserWarning, match=r"skipped 2 row\(s\): a.csv#2 \(E_BAD_DATE\), a.csv#3 \(E_EMPTY_TEXT\)"):
+        corpus = load_corpus(path, on_error="skip")
+    assert corpus["doc_id"].tolist() == ["1", "4"]
+    assert corpus.attrs["skipped"] == ["a.csv#2", "a.csv#3"]
+    assert [p.code for p in corpus.attrs["problems"]] == ["E_BAD_DATE", "E_EMPTY_TEXT", "W_NO_ARABIC"]
+    assert corpus["date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-05-01", "2015-05-01"]
+
+
+def test_json_lines_problems_as_load_corpus_reports_them(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(BAD_JSONL, encoding="utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_corpus(path)
+    assert err.value.problems == check_source(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = load_corpus(path, on_error="skip")
+    assert corpus["doc_id"].tolist() == ["a", "d"] and corpus["file"].tolist() == ["a.jsonl#1", "a.jsonl#6"]
+    # records 2-5 were skipped; lines 2 and 7 were no records at all
+    assert corpus.attrs["skipped"] == ["a.jsonl#2", "a.jsonl#3", "a.jsonl#4", "a.jsonl#5", "a.jsonl:2", "a.jsonl:7"]
+
+
+def test_every_row_skipped_is_an_error(tmp_path):
+    path = write(tmp_path / "a.csv", [{"text": "نص", "date": "someday"}])
+    with pytest.raises(CorpusError) as err:
+        load_corpus(path, on_error="skip")
+    assert err.value.codes == ["E_BAD_DATE", "E_EMPTY_SOURCE"]
+
+
+def test_structural_problems_of_a_table_raise_before_loading(tmp_path):
+    with pytest.raises(CorpusError) as err:
+        load_corpus(write(tmp_path / "a.csv", ROWS))  # the text is in "body"
+    assert err.value.codes == ["E_TEXT_COLUMN"] and "--text-col" in err.value.problems[0].fix
+    with pytest.raises(CorpusError) as err:
+        next(iter_corpus(tmp_path / "missing.jsonl"))
+    assert err.value.codes == ["E_NOT_FOUND"]
+
+
+@pytest.mark.parametrize("kwargs", [{"text_col": "body"}, {"id_col": "id"}, {"metadata_cols": ["era"]}])
+def test_table_keywords_with_a_folder_are_a_value_error(kwargs):
+    name = next(iter(kwargs))
+    with pytest.raises(ValueError, match=rf"{name} = .* applies only to a one-file corpus.*leave these keywords out"):
+        load_corpus(seeds_path(), **kwargs)
+    with pytest.raises(ValueError, match=name):
+        next(iter_corpus(seeds_path(), **kwargs))
+
+
+def _counting_iter_source(monkeypatch):
+    """Patch iter_source to count the rows it has handed out so far."""
+    handed = []
+    original = sources_module.iter_source
+
+    def counting(*args, **kwargs):
+        for doc in original(*args, **kwargs):
+            handed.append(doc["doc_id"])
+            yield doc
+
+    monkeypatch.setattr(sources_module, "iter_source", counting)
+    return handed
+
+
+def test_iter_corpus_streams_a_table(synthetic, monkeypatch):
+    handed = _counting_iter_source(monkeypatch)
+    it = iter_corpus(synthetic["csv"], check=False)
+    first = next(it)
+    assert first["doc_id"] == "000" and handed == ["000"]  # one row read, not the file
+    next(it)
+    assert len(handed) == 2
+
+
+def test_iter_corpus_checks_a_table_first_then_streams_it(synthetic, monkeypatch):
+    handed = _counting_iter_source(monkeypatch)
+    it = iter_corpus(synthetic["jsonl"])
+    next(it)
+    assert len(handed) == 25 + 1  # the checking pass over every row, then one row
+    bad = write(Path(synthetic["jsonl"]).parent / "bad.csv", BAD_DATES)
+    got = []
+    with pytest.raises(CorpusError):
+        for doc in iter_corpus(bad):
+            got.append(doc)
+    assert got == []  # problems are reported before the first document
