@@ -9,9 +9,11 @@ to the person who held the office, from the document itself or from its date.
 * :func:`load_codebook` reads ``data/actors.yml`` (plus a user's own file) and checks it
   (:func:`validate_codebook`): actors with a stable id, English name, type, CAMEO-style code
   and Arabic aliases; offices with dated holders whose periods never overlap.
-* :func:`find_actors` finds the mentions in one text in **one pass** over its tokens: each
-  token's normalised form (cached per word type) is looked up in a token trie of all
-  aliases, longest match wins, so spans never overlap. Attached clitics (``وكيري``,
+* :func:`find_actors` finds the mentions in one text in **one pass** over its tokens, with
+  no loop over aliases: each space-separated piece of the text is looked up once (the
+  answer is cached per piece: which of its tokens can start an alias, from their normalised
+  forms), and from those tokens only a token trie of all aliases is walked; longest match
+  wins, so spans never overlap. Attached clitics (``وكيري``,
   ``للنظام``, ``بالأسد``), diacritics and spelling variants (``دي ميستورا``/``ديمستورا``,
   ``الأميركية``/``الأمريكية``, hamza forms) are tolerated.
 * Rules after matching, in this order (each named in ``resolved_by``):
@@ -70,7 +72,7 @@ import sys
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, product
+from itertools import accumulate, compress, count, product, repeat
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple
 
@@ -139,6 +141,19 @@ _SENTENCE_PUNCT = frozenset(".!؟?؛;:")
 _DASHES = frozenset("-–—")
 
 
+def _fold_key(word: str) -> str:
+    """:func:`alias_key` without its cache."""
+    if _SIMPLE_RE.fullmatch(word):
+        # plain Arabic letters and marks: normalize() would only compose letter + hamza/madda
+        # marks (ا+ٔ -> أ ...), which the fold maps where removing the mark leads anyway
+        key = word.translate(_FOLD)
+    else:
+        key = arabic.normalize(word).translate(_FOLD)
+    if "امريك" in key:
+        key = _VARIANTS_RE.sub(lambda m: _VARIANTS[m.group()], key)
+    return key
+
+
 @lru_cache(maxsize=200_000)
 def alias_key(word: str) -> str:
     """The matching key of one word: :func:`corpus_utils.arabic.normalize`, then hamza
@@ -153,15 +168,7 @@ def alias_key(word: str) -> str:
     >>> alias_key("الأمريكية") == alias_key("الأميركية"), alias_key("الإئتلاف") == alias_key("الائتلاف")
     (True, True)
     """
-    if _SIMPLE_RE.fullmatch(word):
-        # plain Arabic letters and marks: normalize() would only compose letter + hamza/madda
-        # marks (ا+ٔ -> أ ...), which the fold maps where removing the mark leads anyway
-        key = word.translate(_FOLD)
-    else:
-        key = arabic.normalize(word).translate(_FOLD)
-    if "امريك" in key:
-        key = _VARIANTS_RE.sub(lambda m: _VARIANTS[m.group()], key)
-    return key
+    return _fold_key(word)
 
 
 @lru_cache(maxsize=200_000)
@@ -220,11 +227,15 @@ def _alias_tokens(text: str) -> tuple[str, ...]:
 
 
 # =========================================================================== tokens
-# The finder needs the tokens of arabic.tokenize, but building a Token object for each of
-# them costs more than spaCy's whole tokenizer. The same tokens, as three parallel lists,
-# come from one re.split and one itertools.accumulate, both in C; Token objects are made
-# only where the rules look (around matches). tests/test_actors.py checks, on random text
-# and on the seeds, that these are exactly the tokens of arabic.tokenize.
+# The finder reads the tokens of arabic.tokenize, but it does not tokenise a whole document:
+# at 100,000 articles even one re.split per document costs more than the whole finder may.
+# Tokens never contain whitespace, so the pieces of ``text.split(" ")`` ("chunks": nearly
+# always one word, sometimes with punctuation, a line break or nothing) tokenise on their
+# own, and a document's tokens are its chunks' tokens in order. The finder looks every chunk
+# up in one C-level pass (``Codebook._chunk_hits``, cached per chunk type: which of its tokens
+# can start an alias) and tokenises only the chunks it then reads, around those hits.
+# tests/test_actors.py checks, on random text and on the seeds, that the chunks' tokens are
+# exactly the tokens of arabic.tokenize.
 _TOKEN_MARKS = ("\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0670"
                 "\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED\u08D3-\u08E1\u08E3-\u08FF"
                 "\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE00-\uFE0F\uFE20-\uFE2F"
@@ -240,25 +251,100 @@ def _kind(token: str) -> str:
     return "number" if c.isdecimal() else "word" if c.isalnum() else "punct"
 
 
-class _Tokens:
-    """The tokens of a text: ``texts[k]`` is token k, ``parts[2k]`` the whitespace before
-    it, ``bounds[2k]``/``bounds[2k + 1]`` its start/end; ``tokens[k]`` makes an ``arabic.Token``."""
+#: At most this many chunk types keep their tokens (``_CHUNK_TOKENS``, about 300 bytes each);
+#: when the table is full it is emptied and refilled (only chunks around hits are read).
+_CHUNK_CACHE_SIZE = 200_000
+_CHUNK_TOKENS: dict[str, tuple] = {}
+_ZERO, _NO_BREAKS = (0,), (False, False)
 
-    __slots__ = ("texts", "parts", "bounds")
+
+def _chunk_tokens(chunk: str) -> tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...], tuple[bool, ...]]:
+    """``(texts, starts, ends, breaks)`` of the tokens of a chunk (a text without ``" "``).
+
+    ``starts``/``ends`` are offsets into the chunk; ``breaks[k]`` tells whether a line break
+    stands before token k inside the chunk, ``breaks[-1]`` whether one follows the last
+    token (a chunk without tokens, such as a line break alone, has ``breaks`` of length 1).
+    """
+    hit = _CHUNK_TOKENS.get(chunk)
+    if hit is None:
+        if chunk.isalpha():  # one word: not worth a place in the table
+            return (chunk,), _ZERO, (len(chunk),), _NO_BREAKS
+        parts = _TOKEN_SPLIT_RE.split(chunk)
+        b = list(accumulate(map(len, parts)))
+        breaks = tuple("\n" in g or "\r" in g for g in parts[0::2])
+        hit = (tuple(parts[1::2]), tuple(b[0:-1:2]), tuple(b[1::2]), breaks)
+        if len(_CHUNK_TOKENS) >= _CHUNK_CACHE_SIZE:
+            _CHUNK_TOKENS.clear()
+        _CHUNK_TOKENS[chunk] = hit
+    return hit
+
+
+class _Doc:
+    """A document as chunks, read token by token only where the finder looks.
+
+    A token's position is ``(c, k)``: token ``k`` of chunk ``c`` of ``chunks``.
+    """
+
+    __slots__ = ("text", "chunks", "_at")
 
     def __init__(self, text: str):
-        self.parts = _TOKEN_SPLIT_RE.split(text)
-        self.bounds = list(accumulate(map(len, self.parts)))
-        self.texts = self.parts[1::2]
+        self.text = text
+        self.chunks = text.split(" ")
+        self._at = (0, 0)  # (c, offset of chunk c): where offset() last stopped
 
-    def __len__(self) -> int:
-        return len(self.texts)
+    def offset(self, c: int) -> int:
+        """The offset of chunk ``c`` in the text."""
+        c0, off = self._at
+        if c >= c0:
+            off += sum(map(len, self.chunks[c0:c])) + c - c0
+        else:
+            off -= sum(map(len, self.chunks[c:c0])) + c0 - c
+        self._at = (c, off)
+        return off
 
-    def __getitem__(self, k):
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self.texts)))]
-        t = self.texts[k]
-        return arabic.Token(t, self.bounds[2 * k], self.bounds[2 * k + 1], _kind(t))
+    def span(self, pos: tuple[int, int]) -> tuple[int, int]:
+        """Start and end of the token at ``pos`` in the text."""
+        c, k = pos
+        _, starts, ends, _ = _chunk_tokens(self.chunks[c])
+        off = self.offset(c)
+        return off + starts[k], off + ends[k]
+
+    def next(self, pos: tuple[int, int]) -> tuple | None:
+        """``(pos, text, line_break)`` of the token after ``pos`` (None at the end);
+        ``line_break``: a line break stands between the two."""
+        c, k = pos
+        chunks = self.chunks
+        texts, _, _, breaks = _CHUNK_TOKENS.get(chunks[c]) or _chunk_tokens(chunks[c])
+        if k + 1 < len(texts):
+            return (c, k + 1), texts[k + 1], breaks[k + 1]
+        brk = breaks[-1]
+        n = len(chunks)
+        while True:
+            c += 1
+            if c >= n:
+                return None
+            texts, _, _, breaks = _CHUNK_TOKENS.get(chunks[c]) or _chunk_tokens(chunks[c])
+            if texts:
+                return (c, 0), texts[0], brk or breaks[0]
+            brk = brk or breaks[0]
+
+    def prev(self, pos: tuple[int, int]) -> tuple | None:
+        """``(pos, text, line_break)`` of the token before ``pos`` (None at the start);
+        ``line_break``: a line break stands between the two."""
+        c, k = pos
+        chunks = self.chunks
+        texts, _, _, breaks = _chunk_tokens(chunks[c])
+        if k > 0:
+            return (c, k - 1), texts[k - 1], breaks[k]
+        brk = breaks[0]
+        while True:
+            c -= 1
+            if c < 0:
+                return None
+            texts, _, _, breaks = _chunk_tokens(chunks[c])
+            if texts:
+                return (c, len(texts) - 1), texts[-1], brk or breaks[-1]
+            brk = brk or breaks[0]
 
 
 # =========================================================================== context tables
@@ -325,6 +411,7 @@ def _month_end(year: int, month: int) -> _dt.date:
     return _dt.date(year, month + 1, 1) - _dt.timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)  # a corpus has far fewer dates than documents
 def _parse_iso(text: str, what: str) -> tuple[_dt.date, _dt.date]:
     m = _DATE_RE.match(text.strip())
     if not m:
@@ -452,9 +539,14 @@ def validate_codebook(data: Any, *, source: str = "codebook") -> list[str]:
     ...                                "verified": False, "aliases": ["س"]}]})
     ["actor 'x': code = 'usa' is invalid; use 3-12 capital letters (CAMEO style, e.g. SYRGOV)"]
     """
+    return _validate(data, source)[0]
+
+
+def _validate(data: Any, source: str) -> tuple[list[str], dict | None]:
+    """The problems of :func:`validate_codebook`, and the alias trie when there are none."""
     problems: list[str] = []
     if not isinstance(data, dict):
-        return [f"{source} is a {type(data).__name__}; it must be a mapping with 'actors'"]
+        return [f"{source} is a {type(data).__name__}; it must be a mapping with 'actors'"], None
     for key in data:
         if key not in ("version", "actors", "offices", "non_actors"):
             problems.append(f"{source} has unknown top-level key {key!r} "
@@ -463,9 +555,9 @@ def validate_codebook(data: Any, *, source: str = "codebook") -> list[str]:
     offices = data.get("offices") or []
     non_actors = data.get("non_actors") or []
     if not isinstance(actors, list):
-        return problems + [f"{source}: actors must be a list"]
+        return problems + [f"{source}: actors must be a list"], None
     if not isinstance(offices, list):
-        return problems + [f"{source}: offices must be a list"]
+        return problems + [f"{source}: offices must be a list"], None
     ids: dict[str, str] = {}
     for k, a in enumerate(actors):
         where = f"actor {a.get('id')!r}" if isinstance(a, dict) and "id" in a else f"actors[{k}]"
@@ -542,12 +634,13 @@ def validate_codebook(data: Any, *, source: str = "codebook") -> list[str]:
                                 "office may share only the handover day")
     if not isinstance(non_actors, list) or not all(isinstance(x, str) for x in non_actors):
         problems.append(f"{source}: non_actors must be a list of Arabic phrases")
+    trie = None
     if not problems:
         try:
-            _build_trie(actors, offices, non_actors)
+            trie = _build_trie(actors, offices, non_actors)
         except CodebookError as exc:
             problems.extend(exc.problems)
-    return problems
+    return problems, trie
 
 
 def _build_trie(actors: list[dict], offices: list[dict], non_actors: list[str]) -> dict:
@@ -614,15 +707,14 @@ class Codebook:
     """
 
     def __init__(self, data: Mapping, *, sources: tuple[str, ...] = ()):
-        problems = validate_codebook(data, source=", ".join(sources) or "codebook")
+        problems, trie = _validate(data, ", ".join(sources) or "codebook")
         if problems:
             raise CodebookError(problems, ", ".join(sources) or None)
         self.sources = sources
         self.actors = {a["id"]: dict(a) for a in data.get("actors") or []}
         self.offices = {o["id"]: dict(o) for o in data.get("offices") or []}
         self.non_actors = list(data.get("non_actors") or [])
-        self._trie = _build_trie(list(self.actors.values()), list(self.offices.values()),
-                                 self.non_actors)
+        self._trie = trie  # built by the check, from the same entries in the same order
         self._periods: dict[str, list[_Period]] = {}
         self._holds: dict[str, set[str]] = {}
         for oid, o in self.offices.items():
@@ -635,12 +727,19 @@ class Codebook:
                 self._holds.setdefault(h["holder"], set()).add(oid)
             self._periods[oid] = sorted(periods, key=lambda p: p.first)
         self._types = {aid: a["type"] for aid, a in self.actors.items()}
+        self._persons = frozenset(aid for aid, kind in self._types.items() if kind == "person")
         # CAMEO country prefix -> the state actor (USA -> united_states, SYR -> syrian_government)
         self._state_by_prefix = {a["code"][:3]: aid for aid, a in self.actors.items()
                                  if a["type"] == "state"}
         self._state_cache: dict[tuple, str] = {}
-        # token text -> ((node, proclitics), ...) for the forms that start an alias
-        self._starts: dict[str, tuple] = {}
+        self._actor_state = {aid: self._state_of_uncached(aid, None) for aid in self.actors}
+        # chunk text -> its tokens that start an alias (see _hits)
+        self._chunk_hits: dict[str, tuple | int] = {}
+        # the last two letters of the trie's first keys, unless a key is shorter (see _ending)
+        keys = [k for k in self._trie if k]
+        self._first_endings = (frozenset(k[-2:] for k in keys) if all(len(k) >= 2 for k in keys)
+                               else frozenset())
+        self._endings: dict[str, bool] = {}
 
     def __repr__(self) -> str:
         return (f"<Codebook: {len(self.actors)} actors, {len(self.offices)} offices from "
@@ -709,17 +808,83 @@ class Codebook:
 
     def _start_nodes(self, token: str) -> tuple:
         """``(trie node, proclitics)`` for each form of ``token`` that starts an alias."""
-        hit = self._starts.get(token)
+        if _kind(token) != "word":
+            return ()
+        key = _fold_key(token)
+        trie = self._trie
+        # every clitic form is one of these five: most words are ruled out without listing them
+        k1, k2 = key[1:], key[2:]
+        if key in trie or k1 in trie or k2 in trie or "ا" + k1 in trie or "ا" + k2 in trie:
+            return tuple((trie[form], pre) for form, pre in _clitic_forms(key) if form in trie)
+        return ()
+
+    def _ending(self, ending: str) -> bool:
+        """Whether a word of letters ending in ``ending`` (its last two characters) may
+        start an alias (cached in ``_endings``).
+
+        Every clitic form of a key ends like the key (:func:`_clitic_forms` strips letters
+        at the front only), so a word can start an alias only if its key ends like one of
+        the trie's first keys. Two plain letters at the end of a word stay its last two
+        after :func:`corpus_utils.arabic.normalize` (which only composes, removes marks and
+        maps letters one to one) and fold one to one; anything else is not ruled out.
+        """
+        ok = True
+        if len(self._first_endings) and all(c in _PLAIN_LETTERS for c in ending):
+            folded = ending.translate(_FOLD)
+            # "...امريك" folds to "...اميرك": an ending "يك" may be "رك" once spelled out
+            ok = folded in self._first_endings or folded == "يك"
+        if len(self._endings) < _TYPE_CACHE_SIZE:
+            self._endings[ending] = ok
+        return ok
+
+    def _hits(self, chunk: str) -> tuple | int:
+        """The tokens of a chunk that start an alias, cached per chunk type.
+
+        Returns:
+            ``(k, start, end, forms, after)`` for each such token k (``start``/``end``:
+            offsets in the chunk), ``forms`` being ``(node, proclitics, payload, deeper)``
+            for each of its forms that starts an alias (``payload``: the alias it is by
+            itself, or None; ``deeper``: whether longer aliases go on from it) and ``after``
+            the key of the next token in the chunk and whether a line break comes first
+            (``(None, True)``: a line break ends the chunk; None: the next token is in
+            another chunk, right after the space). A chunk without such a token gives ``0``
+            when it is one whole token, else ``()``.
+        """
+        hit = self._chunk_hits.get(chunk)
         if hit is None:
-            if _kind(token) != "word":
-                hit = ()
+            if chunk.isalpha():  # letters only, so one word token: most chunk types
+                ending = self._endings.get(chunk[-2:])
+                if ending is None:
+                    ending = self._ending(chunk[-2:])
+                nodes = self._start_nodes(chunk) if ending else ()
+                hit = ((0, 0, len(chunk), _forms(nodes), None),) if nodes else 0
             else:
-                trie = self._trie
-                hit = tuple((trie[form], pre) for form, pre in _clitic_forms(alias_key(token))
-                            if form in trie)
-            if len(self._starts) < 1_000_000:
-                self._starts[token] = hit
+                texts, starts, ends, breaks = _chunk_tokens(chunk)
+                last = len(texts) - 1
+                hit = tuple((k, starts[k], ends[k], _forms(nodes),
+                             (alias_key(texts[k + 1]), breaks[k + 1]) if k < last
+                             else (None, True) if breaks[-1] else None)
+                            for k, nodes in enumerate(map(self._start_nodes, texts)) if nodes)
+                if not hit and len(texts) == 1 and starts[0] == 0 and ends[0] == len(chunk):
+                    hit = 0
+            if len(self._chunk_hits) < _TYPE_CACHE_SIZE:
+                self._chunk_hits[chunk] = hit
         return hit
+
+
+#: Letters that fold one to one (neither hamza ء nor tatweel, which the fold removes).
+_PLAIN_LETTERS = frozenset(map(chr, [*range(0x0622, 0x063B), *range(0x0641, 0x064B)]))
+
+
+def _forms(nodes: tuple) -> tuple:
+    """``(node, proclitics, payload, deeper)`` for each ``(node, proclitics)`` (see ``_hits``)."""
+    return tuple((node, pre, node.get(""), len(node) > ("" in node)) for node, pre in nodes)
+
+
+#: At most this many chunk types keep their alias starts per codebook (about 115 bytes each:
+#: 30 MB for the 260,000 types of 30,000 synthetic articles); beyond it new types are looked
+#: up again at each occurrence.
+_TYPE_CACHE_SIZE = 1_000_000
 
 
 def _read_yaml(path: Path) -> Any:
@@ -838,22 +1003,7 @@ class Mention(NamedTuple):
         return dict(zip(self._fields, self))
 
 
-def _breaks(tokens: _Tokens, k: int) -> bool:
-    """Whether a line break separates token k-1 from token k."""
-    gap = tokens.parts[2 * k]
-    return "\n" in gap or "\r" in gap
-
-
-def _sentence_bounds(tokens: _Tokens, i: int, j: int) -> tuple[int, int]:
-    """Token range [lo, hi) of the sentence holding tokens i..j-1 (punctuation or line breaks)."""
-    texts = tokens.texts
-    lo = i
-    while lo > 0 and texts[lo - 1] not in _SENTENCE_PUNCT and not _breaks(tokens, lo):
-        lo -= 1
-    hi, n = j, len(texts)
-    while hi < n and texts[hi] not in _SENTENCE_PUNCT and not _breaks(tokens, hi):
-        hi += 1
-    return lo, hi
+_new_mention = tuple.__new__  # Mention(*fields) without the Python-level __new__ of NamedTuple
 
 
 @lru_cache(maxsize=100_000)
@@ -862,87 +1012,132 @@ def _bare(token: str) -> frozenset[str]:
     return frozenset(form for form, _ in _clitic_forms(alias_key(token)))
 
 
-def _is_place(tokens: _Tokens, text: str, i: int, pre: str, rule: str) -> bool:
-    """Whether the alias starting at token i is used as a place (locative context)."""
+def _verb_before(doc: _Doc, pos: tuple, flag: int) -> bool:
+    """Whether a token before ``pos`` in its sentence (back to sentence punctuation or a line
+    break) is in the word list of ``flag`` (see :func:`_flags`)."""
+    while True:
+        before = doc.prev(pos)
+        if before is None or before[2] or before[1] in _SENTENCE_PUNCT:
+            return False
+        pos = before[0]
+        if _flags(before[1]) & flag:
+            return True
+
+
+def _is_place(doc: _Doc, first: tuple, pre: str, rule: str) -> bool:
+    """Whether the alias whose first token is at ``first`` is used as a place."""
     if "ب" in pre or (rule == "capital" and "ل" in pre):
         return True
-    if i == 0 or _breaks(tokens, i):
+    before = doc.prev(first)
+    if before is None or before[2]:  # the first token, or the first of its line
         return False
-    texts = tokens.texts
-    prev = texts[i - 1]
+    pos, prev, _ = before
     if _kind(prev) == "punct":
         # a dash before a country: the "City – Country" of a dateline
-        return prev in _DASHES and rule == "name" and i >= 2 and _kind(texts[i - 2]) == "word"
-    forms = _bare(prev)
+        if prev in _DASHES and rule == "name":
+            before = doc.prev(pos)
+            return before is not None and _kind(before[1]) == "word"
+        return False
+    flags = _flags(prev)
     if rule == "capital":
-        return bool(forms & _CAPITAL_CONTEXT)
+        return bool(flags & _F_CAPITAL_CONTEXT)
     if rule == "metonym":
-        return bool(forms & _METONYM_CONTEXT)
+        return bool(flags & _F_METONYM_CONTEXT)
     # a state's name: locative prepositions, and إلى after a verb or noun of motion
-    if forms & _STATE_CONTEXT:
+    if flags & _F_STATE_CONTEXT:
         return True
-    if forms & _TO:
-        lo, _ = _sentence_bounds(tokens, i, i + 1)
-        return any(_bare(t) & _MOTION for t in texts[lo:i - 1] if _kind(t) == "word")
+    if flags & _F_TO:
+        return _verb_before(doc, pos, _F_MOTION)
     return False
 
 
-def _has_action_verb(tokens: _Tokens, text: str, i: int, j: int) -> bool:
-    """A verb of speech or action before the span in its sentence, or right after it."""
-    texts = tokens.texts
-    lo, hi = _sentence_bounds(tokens, i, j)
-    if any(_bare(t) & _ACTION_VERBS for t in texts[lo:i] if _kind(t) == "word"):
+def _has_action_verb(doc: _Doc, first: tuple, last: tuple) -> bool:
+    """A verb of speech or action before the tokens first..last in their sentence, or right
+    after them (up to three words, negations between)."""
+    if _verb_before(doc, first, _F_ACTION):
         return True
-    for t in texts[j:min(hi, j + 3)]:
+    pos = last
+    for _ in range(3):
+        after = doc.next(pos)
+        if after is None or after[2] or after[1] in _SENTENCE_PUNCT:
+            break
+        pos, t, _ = after
         if _kind(t) != "word":
             break
-        forms = _bare(t)
-        if forms & _ACTION_VERBS:
+        flags = _flags(t)
+        if flags & _F_ACTION:
             return True
-        if not forms & _NEGATIONS:
+        if not flags & _F_NEGATION:
             break
     return False
 
 
-_UNKNOWN = (None,)  # truthy: a token type not looked up yet
+_UNKNOWN = (None,)  # truthy: a chunk type not looked up yet
 
 
-def _match(tokens: _Tokens, text: str, cb: Codebook) -> list[tuple]:
-    """Longest-match pass: [(i, j, payload, proclitics)], non-overlapping, in order.
+def _match(doc: _Doc, cb: Codebook) -> list[tuple]:
+    """Longest-match pass: ``[(start, end, payload, proclitics, first, last)]`` (offsets in
+    the text, positions of the first and last token), non-overlapping, in order.
 
-    One dict lookup per token picks the few tokens that can start an alias (the answer is
-    cached per token type); the trie is walked from those only.
+    One C-level pass looks every chunk up (the answer is cached per chunk type) and picks the
+    few that hold a token that can start an alias; the trie is walked from those only.
     """
-    texts, parts = tokens.texts, tokens.parts
-    get = cb._starts.get
-    candidates = [k for k, t in enumerate(texts) if get(t, _UNKNOWN)]
+    chunks = doc.chunks
+    n = len(chunks)
+    get = cb._chunk_hits.get
     out = []
-    n = len(texts)
-    free = 0
-    start_nodes = cb._start_nodes
-    for i in candidates:
-        if i < free:
-            continue
-        best = None
-        for node, pre in start_nodes(texts[i]):
-            j = i + 1
-            if "" in node:
-                if best is None or j > best[1] or (j == best[1] and len(pre) < len(best[3])):
-                    best = (i, j, node[""], pre)
-            while j < n:
-                gap = parts[2 * j]
-                if "\n" in gap or "\r" in gap:
-                    break
-                nxt = texts[j]
-                node = node.get(alias_key(nxt))
-                if node is None:
-                    break
-                j += 1
-                if "" in node and (best is None or j > best[1] or (j == best[1] and len(pre) < len(best[3]))):
-                    best = (i, j, node[""], pre)
-        if best is not None:
-            out.append(best)
-            free = best[1]
+    free = (-1, 0)  # the last token of the last match
+    c0 = off = 0  # chunk c0 starts at offset off
+    for c in compress(count(), map(get, chunks, repeat(_UNKNOWN))):
+        hits = get(chunks[c])
+        if hits is None:
+            hits = cb._hits(chunks[c])
+        for k, start, end, forms, inner in hits or ():
+            first = (c, k)
+            if first <= free:
+                continue
+            best = None  # (last token, payload, proclitics)
+            second = _UNKNOWN  # the next token's key and position, read once for all forms
+            for node, pre, payload, deeper in forms:
+                if payload is not None and (best is None or first > best[0]
+                                            or (first == best[0] and len(pre) < len(best[2]))):
+                    best = (first, payload, pre)
+                if not deeper:
+                    continue
+                if second is _UNKNOWN:
+                    second = None
+                    if inner is not None:  # in the same chunk
+                        if not inner[1]:
+                            second, pos2 = inner[0], (c, k + 1)
+                    elif c + 1 < n and get(chunks[c + 1]) == 0:  # the next chunk is one token
+                        second, pos2 = alias_key(chunks[c + 1]), (c + 1, 0)
+                    else:
+                        after = doc.next(first)
+                        if after is not None and not after[2]:
+                            second, pos2 = alias_key(after[1]), after[0]
+                if second is None:
+                    continue
+                node = node.get(second)
+                pos = pos2
+                while node is not None:
+                    if "" in node and (best is None or pos > best[0]
+                                       or (pos == best[0] and len(pre) < len(best[2]))):
+                        best = (pos, node[""], pre)
+                    after = doc.next(pos)
+                    if after is None or after[2]:
+                        break
+                    node = node.get(alias_key(after[1]))
+                    pos = after[0]
+            if best is not None:
+                off += sum(map(len, chunks[c0:c])) + c - c0  # doc.offset(c), inlined
+                c0 = c
+                free = best[0]
+                if free == first:
+                    y = off + end
+                else:
+                    doc._at = (c, off)  # where doc.offset() goes on from
+                    y = doc.span(free)[1]
+                out.append((off + start, y, best[1], best[2], first, free))
     return out
 
 
@@ -961,54 +1156,86 @@ _ANAPHORS = {"بلاده": "one", "بلادها": "one", "نظامه": "one", "�
              "حكومتهم": "group", "حكومتهما": "group"}
 
 
-def _role_name_gap(tokens: _Tokens, text: str, a: int, b: int) -> bool:
-    """Tokens a..b-1 may stand between a role and its holder's name: at most four words
-    (a complement, an epithet: ``رأس النظام في سورية، المجرم بشار الأسد``) and commas, on
-    one line, with no word that starts a clause."""
-    if any(_breaks(tokens, k) for k in range(a, b + 1)):
+#: Bits of :func:`_flags`: the word lists a token's key or clitic-free forms belong to.
+_F_ACTION, _F_NEGATION, _F_MOTION, _F_TO, _F_CLAUSE = 1, 2, 4, 8, 16
+_F_CAPITAL_CONTEXT, _F_METONYM_CONTEXT, _F_STATE_CONTEXT = 32, 64, 128
+_FLAG_LISTS = ((_F_ACTION, _ACTION_VERBS), (_F_NEGATION, _NEGATIONS), (_F_MOTION, _MOTION),
+               (_F_TO, _TO), (_F_CLAUSE, _CLAUSE), (_F_CAPITAL_CONTEXT, _CAPITAL_CONTEXT),
+               (_F_METONYM_CONTEXT, _METONYM_CONTEXT), (_F_STATE_CONTEXT, _STATE_CONTEXT))
+#: At most this many token types keep their word-list bits (``_FLAGS``); emptied when full.
+_FLAG_CACHE_SIZE = 200_000
+_FLAGS: dict[str, int] = {}
+
+
+def _flags(token: str) -> int:
+    """The word lists (context words of the rules) that a token's key or one of its
+    clitic-free forms belongs to, as bits (cached per token type)."""
+    flags = _FLAGS.get(token)
+    if flags is None:
+        forms = _bare(token)
+        flags = sum(bit for bit, words in _FLAG_LISTS if not words.isdisjoint(forms))
+        if len(_FLAGS) >= _FLAG_CACHE_SIZE:
+            _FLAGS.clear()
+        _FLAGS[token] = flags
+    return flags
+
+
+def _role_name_gap(text: str, a: int, b: int) -> bool:
+    """``text[a:b]``, between a role and a name, may stand between a role and its holder's
+    name: at most four words (a complement, an epithet: ``رأس النظام في سورية، المجرم بشار
+    الأسد``) and commas, on one line, with no word that starts a clause."""
+    gap = text[a:b]
+    if "\n" in gap or "\r" in gap:
         return False
     words = 0
-    for t in tokens.texts[a:b]:
+    for t in _TOKEN_SPLIT_RE.split(gap)[1::2]:
         kind = _kind(t)
         if kind == "punct":
             if t not in "،,":
                 return False
-        elif kind == "number" or _bare(t) & _CLAUSE:
+        elif kind == "number" or _flags(t) & _F_CLAUSE:
             return False
         else:
             words += 1
     return words <= 4
 
 
-def _merge_appositions(tokens: _Tokens, text: str, kept: list[list], cb: Codebook) -> list[list]:
-    """One mention for a role next to its holder's name, and for ``X (Y)`` naming one actor."""
-    texts, bounds = tokens.texts, tokens.bounds
-    merged: list[list] = []
+def _merge_appositions(doc: _Doc, kept: list[tuple], cb: Codebook) -> list[tuple]:
+    """One mention for a role next to its holder's name, and for ``X (Y)`` naming one actor.
+
+    ``kept``: matches as :func:`_match` gives them, in text order; a merged pair becomes one
+    entry of the same shape whose payload has the rule ``"apposition"`` (or the name's rule
+    for ``X (Y)``)."""
+    text = doc.text
+    merged: list[tuple] = []
     k, n = 0, len(kept)
     while k < n:
         cur = kept[k]
         if k + 1 < n:
             nxt = kept[k + 1]
-            r1, r2 = cur[2], nxt[2]
+            (r1, a1, o1, d1), (r2, a2, o2, d2) = cur[2], nxt[2]
             if not ((r1 == "role" and r2 in ("name", "short")) or (r2 == "role" and r1 in ("name", "short"))
-                    or (cur[3] and cur[3] == nxt[3] and r1 not in ("role", "anaphor"))):
+                    or (a1 and a1 == a2 and r1 not in ("role", "anaphor"))):
                 merged.append(cur)  # nothing to merge: the common case, decided without slicing
                 k += 1
                 continue
-            gap = text[bounds[2 * cur[1] - 1]:bounds[2 * nxt[0]]]
+            gap = text[cur[1]:nxt[0]]
             plain = _APPOSITION_GAP_RE.match(gap) is not None
-            close = (not plain and nxt[1] < len(texts) and texts[nxt[1]] == ")"
-                     and _OPEN_BRACKET_RE.match(gap) is not None)
-            end = nxt[1] + 1 if close else nxt[1]
-            role, person = (cur, nxt) if cur[2] == "role" else (nxt, cur)
-            if (role[2] == "role" and person[2] in ("name", "short")
-                    and cb._types.get(person[3]) == "person" and cb.holds(person[3], role[4])
-                    and (plain or close or (role is cur and _role_name_gap(tokens, text, cur[1], nxt[0])))):
-                merged.append([cur[0], end, "apposition", person[3], role[4], f"{cur[5]} {nxt[5]}"])
+            end = nxt[1]
+            close = False
+            if not plain and _OPEN_BRACKET_RE.match(gap) is not None:
+                after = doc.next(nxt[5])
+                if after is not None and after[1] == ")":
+                    close, end = True, doc.span(after[0])[1]
+            (role, o_role), (person, r_person, a_person) = ((r1, o1), (r2, r2, a2)) if r1 == "role" else ((r2, o2), (r1, r1, a1))
+            if (role == "role" and r_person in ("name", "short")
+                    and cb._types.get(a_person) == "person" and cb.holds(a_person, o_role)
+                    and (plain or close or (r1 == "role" and _role_name_gap(text, cur[1], nxt[0])))):
+                merged.append((cur[0], end, ("apposition", a_person, o_role, f"{d1} {d2}"), "", cur[4], None))
                 k += 2
                 continue
-            if close and cur[3] and cur[2] not in ("role", "anaphor") and cur[3] == nxt[3]:
-                merged.append([cur[0], end, cur[2], cur[3], cur[4], f"{cur[5]} ({nxt[5]})"])
+            if close and a1 and r1 not in ("role", "anaphor") and a1 == a2:
+                merged.append((cur[0], end, (r1, a1, o1, f"{d1} ({d2})"), "", cur[4], None))
                 k += 2
                 continue
         merged.append(cur)
@@ -1016,35 +1243,57 @@ def _merge_appositions(tokens: _Tokens, text: str, kept: list[list], cb: Codeboo
     return merged
 
 
-def _resolve(tokens: _Tokens, text: str, raw: list[tuple], cb: Codebook,
+#: Rules whose mention is decided by the alias alone: (kind, resolved_by).
+_ALIAS_RULES = {"name": ("name", "alias"), "collective": ("collective", "alias"),
+                "metonym": ("metonym", "alias"), "capital": ("metonym", "capital_verb")}
+
+
+def _resolve(doc: _Doc, raw: list[tuple], cb: Codebook,
              date: tuple[_dt.date, _dt.date] | None) -> list[Mention]:
     types = cb._types
     # 1. context rules: non-actors, capitals, buildings, states as places
     kept = []
-    for i, j, payload, pre in raw:
-        rule, actor, office, display = payload
+    for m in raw:
+        rule, actor = m[2][0], m[2][1]
         if rule == "block":
             continue
         if rule == "capital":
-            if _is_place(tokens, text, i, pre, "capital") or not _has_action_verb(tokens, text, i, j):
+            if _is_place(doc, m[4], m[3], "capital") or not _has_action_verb(doc, m[4], m[5]):
                 continue
         elif rule == "metonym":
-            if _is_place(tokens, text, i, pre, "metonym"):
+            if _is_place(doc, m[4], m[3], "metonym"):
                 continue
         elif rule == "name" and types.get(actor) == "state":
-            if _is_place(tokens, text, i, pre, "name"):
+            if _is_place(doc, m[4], m[3], "name"):
                 continue
-        kept.append([i, j, rule, actor, office, display])
+        kept.append(m)
     # 2. apposition: one mention for a role and its holder's name, for X (Y) of one actor
-    merged = _merge_appositions(tokens, text, kept, cb)
+    merged = _merge_appositions(doc, kept, cb)
     # 3. in text order: short aliases, roles, anaphors; remember who was named
-    bounds = tokens.bounds
+    text = doc.text
+    persons, actor_state = cb._persons, cb._actor_state
     seen: set[str] = set()
-    named_persons: list[str] = []
+    named: dict[str, None] = {}  # persons named so far, the last named last
     linked: dict[str, str] = {}
     official_state = group_state = ""
     mentions = []
-    for i, j, rule, actor, office, display in merged:
+    for start, end, (rule, actor, office, display), _, _, _ in merged:
+        plain = _ALIAS_RULES.get(rule)
+        if plain is not None:  # the common case: an actor named by one of its aliases
+            kind, resolved_by = plain
+            seen.add(actor)
+            person = actor in persons
+            if person and kind == "name":
+                named.pop(actor, None)
+                named[actor] = None
+            state = actor_state[actor]
+            if state:
+                group_state = state
+                if person:
+                    official_state = state
+            mentions.append(_new_mention(Mention, (start, end, text[start:end], display, actor,
+                                                   kind, "", resolved_by)))
+            continue
         if rule == "short":
             if actor not in seen:
                 continue
@@ -1057,7 +1306,9 @@ def _resolve(tokens: _Tokens, text: str, raw: list[tuple], cb: Codebook,
             if office in linked:
                 actor, resolved_by = linked[office], "earlier_mention"
             else:
-                actor = next((p for p in reversed(named_persons) if cb._held(p, office, date)), None)
+                # the person named last who held the office (on the date, if any)
+                actor = next((p for p in reversed(named) if cb.holds(p, office) and cb._held(p, office, date)),
+                             None)
                 if actor is not None:
                     resolved_by = "earlier_mention"
                 else:
@@ -1067,21 +1318,18 @@ def _resolve(tokens: _Tokens, text: str, raw: list[tuple], cb: Codebook,
             if not actor:
                 continue
             kind, resolved_by, office = "collective", "anaphor", None
-        else:
-            kind = _RULE_KIND[rule]
-            resolved_by = "capital_verb" if rule == "capital" else "alias"
         if actor:
             seen.add(actor)
-            if kind == "name" and types.get(actor) == "person":
-                named_persons.append(actor)
+            if kind == "name" and actor in persons:
+                named.pop(actor, None)
+                named[actor] = None
         state = cb._state_of(actor, office if kind in ("role", "name") else None)
         if state:
             group_state = state
-            if kind == "role" or types.get(actor) == "person":
+            if kind == "role" or actor in persons:
                 official_state = state
-        start, end = bounds[2 * i], bounds[2 * j - 1]
-        mentions.append(Mention(start, end, text[start:end], display, actor or "", kind,
-                                office or "", resolved_by))
+        mentions.append(_new_mention(Mention, (start, end, text[start:end], display, actor or "",
+                                               kind, office or "", resolved_by)))
     return mentions
 
 
@@ -1089,10 +1337,12 @@ def find_actors(text: str, *, date: Any = None,
                 codebook: Codebook | str | Path | None = None) -> list[Mention]:
     """Find the actor mentions in one text, resolving roles to the people who held them.
 
-    One pass over the tokens of :func:`corpus_utils.arabic.tokenize`: each token's key
-    (cached per word type, clitic forms included) is looked up in a trie of all aliases,
-    longest match wins, so spans never overlap. Then the rules of the module docstring
-    apply (capitals, places, short aliases, apposition, roles by earlier mention or date).
+    One pass over the tokens of :func:`corpus_utils.arabic.tokenize`: one C-level lookup
+    per space-separated piece of the text (cached per piece type) finds the tokens whose
+    key (clitic forms included) starts an alias, and the trie of all aliases is walked from
+    those only; longest match wins, so spans never overlap. Then the rules of the module
+    docstring apply (capitals, places, short aliases, apposition, roles by earlier mention
+    or date). The time grows with the text and the number of matches, not with the codebook.
 
     Args:
         text: one document (pass a whole document: "named earlier" means earlier in ``text``).
@@ -1120,9 +1370,9 @@ def find_actors(text: str, *, date: Any = None,
     cb = _codebook(codebook)
     if not text:
         return []
-    tokens = _Tokens(text)
-    found = _match(tokens, text, cb)
-    return _resolve(tokens, text, found, cb, rng) if found else []
+    doc = _Doc(text)
+    found = _match(doc, cb)
+    return _resolve(doc, found, cb, rng) if found else []
 
 
 # =========================================================================== corpus
@@ -1147,12 +1397,11 @@ def _date_for(value: Any, precision: Any) -> str:
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
 
 
-def _line_starts(raw: str) -> list[int]:
-    return [0, *(m.end() for m in _LINE_BREAK_RE.finditer(raw))]
-
-
 class _DocView:
-    """One document as the finder reads it, with the way back to raw-file positions."""
+    """One document as the finder reads it, with the way back to raw-file positions.
+
+    ``paras``/``sents``: ``(starts, ends, numbers)`` of its units, raw-file offsets.
+    """
 
     __slots__ = ("doc_id", "file", "date", "raw_text", "text", "_bases", "_raw_bases", "_lines",
                  "_p", "_s", "_hidden")
@@ -1160,7 +1409,7 @@ class _DocView:
     def __init__(self, doc_id, file, date, raw_text, text, bases, raw_bases, paras, sents, hidden):
         self.doc_id, self.file, self.date, self.raw_text, self.text = doc_id, file, date, raw_text, text
         self._bases, self._raw_bases = bases, raw_bases
-        self._lines = _line_starts(raw_text)
+        self._lines = None  # line starts, found when a line is first asked for
         self._p, self._s, self._hidden = paras, sents, hidden
 
     def to_raw(self, offset: int) -> int:
@@ -1168,6 +1417,13 @@ class _DocView:
         return self._raw_bases[k] + offset - self._bases[k]
 
     def line(self, x: int) -> int:
+        """The 1-based raw-file line of offset ``x`` (lines end at CRLF, CR or LF)."""
+        if self._lines is None:
+            raw = self.raw_text
+            # without CR, the line is one more than the LFs before x (counted in C)
+            self._lines = () if "\r" not in raw else [0, *(m.end() for m in _LINE_BREAK_RE.finditer(raw))]
+        if not self._lines:
+            return self.raw_text.count("\n", 0, x) + 1
         return bisect_right(self._lines, x)
 
     @staticmethod
@@ -1186,9 +1442,52 @@ class _DocView:
         return any(a <= x < b for a, b in self._hidden)
 
 
-def _doc_views(corpus: Any, *, raw: bool):
-    """Yield a :class:`_DocView` per document: the raw text, or the cleaned paragraphs joined
-    by line breaks (so that offsets map back to the raw file paragraph by paragraph)."""
+class _Units:
+    """The rows of a units table (:func:`corpus_utils.corpus.paragraphs` or ``sentences``)
+    grouped by document, as three NumPy arrays: no per-document pandas object is built.
+
+    ``of(doc_id)`` gives ``(starts, ends, numbers)`` of one document as lists, in table
+    order; the numbers are the ``sentence`` column when the document has any sentence
+    number, else the ``paragraph`` column (as ``groupby("doc_id", sort=False)`` would give).
+    """
+
+    __slots__ = ("_rows", "_starts", "_ends", "_nums")
+
+    def __init__(self, units: "pd.DataFrame"):
+        import numpy as np
+        import pandas as pd
+
+        codes, uniques = pd.factorize(units["doc_id"], sort=False)  # missing doc_id: -1, left out
+        keep = codes >= 0
+        order = np.flatnonzero(keep)
+        if len(order) and (np.diff(codes[order]) < 0).any():  # rows of one document apart
+            order = order[np.argsort(codes[order], kind="stable")]
+        counts = np.bincount(codes[order], minlength=len(uniques))
+        ends = np.cumsum(counts)
+        self._rows = dict(zip(uniques, zip((ends - counts).tolist(), ends.tolist())))
+        numbered = units["sentence"].notna().to_numpy()
+        has_sentence = np.bincount(codes[order], weights=numbered[order], minlength=len(uniques)) > 0
+        sentence = units["sentence"].fillna(0).to_numpy(dtype=np.int64)
+        paragraph = units["paragraph"].to_numpy(dtype=np.int64)
+        self._nums = np.where(has_sentence[codes[order]], sentence[order], paragraph[order])
+        self._starts = units["start"].to_numpy(dtype=np.int64)[order]
+        self._ends = units["end"].to_numpy(dtype=np.int64)[order]
+
+    def of(self, doc_id) -> tuple[list, list, list]:
+        rows = self._rows.get(doc_id)
+        if rows is None:
+            return [], [], []
+        a, b = rows
+        return self._starts[a:b].tolist(), self._ends[a:b].tolist(), self._nums[a:b].tolist()
+
+
+def _doc_parts(corpus: Any, *, raw: bool):
+    """Per document: ``(doc_id, file, date, raw_text, text, bases, raw_bases, paragraphs,
+    sentences, hidden)``, the parts of a :class:`_DocView`: ``text`` is the raw text, or
+    the cleaned paragraphs joined by line breaks, whose piece k starts at ``bases[k]`` in
+    ``text`` and at ``raw_bases[k]`` in the raw text; ``paragraphs``/``sentences`` are
+    ``(starts, ends, numbers)`` in the raw text; ``hidden`` the spans moved to the
+    dateline or byline (with ``raw`` only)."""
     import pandas as pd
 
     from .corpus import cleaning_audit, load_corpus, paragraphs, sentences
@@ -1197,8 +1496,8 @@ def _doc_views(corpus: Any, *, raw: bool):
         corpus = load_corpus(corpus)
     if not isinstance(corpus, pd.DataFrame) or not {"doc_id", "raw_text", "text"} <= set(corpus.columns):
         raise ValueError("corpus is invalid; pass a documents table from load_corpus() or a corpus folder")
-    para_by_doc = {d: g for d, g in paragraphs(corpus).groupby("doc_id", sort=False)}
-    sent_by_doc = {d: g for d, g in sentences(corpus).groupby("doc_id", sort=False)}
+    para_units = _Units(paragraphs(corpus))
+    sent_units = _Units(sentences(corpus))
     hidden: dict[str, list[tuple[int, int]]] = {}
     if raw:
         audit = cleaning_audit(corpus)
@@ -1209,31 +1508,35 @@ def _doc_views(corpus: Any, *, raw: bool):
     files = corpus["file"] if "file" in corpus.columns else corpus["doc_id"].astype(str) + ".txt"
     dates = corpus["date"] if "date" in corpus.columns else [None] * len(corpus)
     precisions = corpus["date_precision"] if "date_precision" in corpus.columns else [None] * len(corpus)
-
-    def units(g) -> tuple[list, list, list]:
-        if g is None:
-            return [], [], []
-        nums = g["sentence"] if g["sentence"].notna().any() else g["paragraph"]
-        return g["start"].tolist(), g["end"].tolist(), [int(v) for v in nums]
+    date_texts: dict = {}  # (date, precision) -> text: a corpus has far fewer dates than documents
 
     for doc_id, file, raw_text, date, precision in zip(corpus["doc_id"], files, corpus["raw_text"],
                                                        dates, precisions):
-        p, s = para_by_doc.get(doc_id), sent_by_doc.get(doc_id)
-        pu, su = units(p), units(s)
+        pu, su = para_units.of(doc_id), sent_units.of(doc_id)
         if raw:
             text, bases, raw_bases = raw_text, [0], [0]
+        elif pu[0]:
+            starts, ends = pu[0], pu[1]
+            text = "\n".join([raw_text[a:b] for a, b in zip(starts, ends)])
+            # piece k starts after the pieces before it and one line break each
+            bases = list(accumulate([b - a + 1 for a, b in zip(starts, ends)], initial=0))[:-1]
+            raw_bases = starts
         else:
-            pieces, bases, raw_bases, pos = [], [], [], 0
-            for a, b in zip(pu[0], pu[1]):
-                bases.append(pos)
-                raw_bases.append(a)
-                pieces.append(raw_text[a:b])
-                pos += b - a + 1
-            text = "\n".join(pieces)
-            if not bases:
-                bases, raw_bases = [0], [0]
-        yield _DocView(str(doc_id), str(file), _date_for(date, precision), raw_text, text, bases,
-                       raw_bases, pu, su, hidden.get(doc_id, []))
+            text, bases, raw_bases = "", [0], [0]
+        try:
+            day = date_texts.get((date, precision))
+        except TypeError:  # an unhashable date
+            day = _date_for(date, precision)
+        if day is None:
+            day = date_texts[date, precision] = _date_for(date, precision)
+        yield (str(doc_id), str(file), day, raw_text, text, bases, raw_bases, pu, su,
+               hidden.get(doc_id, []))
+
+
+def _doc_views(corpus: Any, *, raw: bool):
+    """Yield a :class:`_DocView` per document (see :func:`_doc_parts`)."""
+    for parts in _doc_parts(corpus, raw=raw):
+        yield _DocView(*parts)
 
 
 def corpus_mentions(corpus: Any = None, *, raw: bool = False,
@@ -1244,6 +1547,10 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
     paragraphs joined by line breaks, or with ``raw=True`` its raw text, web clutter and
     dateline included. With ``raw=True`` the lines cleaning moved to ``dateline`` and
     ``byline`` name only the outlet as an actor: their places and reporter are not actors.
+
+    The paragraphs and sentences of the whole corpus are computed once and kept as arrays;
+    the table is built column by column (integers in compact arrays), so that 100,000
+    articles never hold a Python row per mention.
 
     Args:
         corpus: a documents table from :func:`corpus_utils.corpus.load_corpus`, or a corpus
@@ -1264,28 +1571,74 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
     >>> m[m.text.str.startswith("عبد الرحمن")][["doc_id", "line", "actor_id", "office"]].values.tolist()
     [['004', 2, 'abdulrahman_mustafa', 'coalition_president']]
     """
+    from array import array
+
+    import numpy as np
     import pandas as pd
 
     cb = _codebook(codebook)
-    rows = []
-    for view in _doc_views(corpus, raw=raw):
-        for m in find_actors(view.text, date=view.date or None, codebook=cb):
-            x = view.to_raw(m.start)
-            if raw and cb._types.get(m.actor_id) != "media" and view.hidden(x):
+    types = cb._types
+    lines, starts, ends, paras, sents = (array("q") for _ in range(5))  # -1: NA
+    strs: dict[str, list] = {col: [] for col in ("doc_id", "file", "date", "text", "normalized",
+                                                 "actor_id", "kind", "office", "resolved_by")}
+    fields = [strs[col] for col in ("normalized", "actor_id", "kind", "office", "resolved_by")]
+    ordered = True  # documents by doc_id and mentions by start already: no sort needed
+    last_doc = None
+    for (doc_id, file, date, raw_text, text, bases, raw_bases, (p_starts, p_ends, p_nums),
+         (s_starts, s_ends, s_nums), hidden) in _doc_parts(corpus, raw=raw):
+        found = find_actors(text, date=date or None, codebook=cb)
+        if not found:
+            continue
+        kept = []
+        line_starts = [0, *(m.end() for m in _LINE_BREAK_RE.finditer(raw_text))] if "\r" in raw_text else None
+        line, at = 1, 0  # without CR: the line at offset `at`, counted on as offsets grow
+        for m in found:
+            k = bisect_right(bases, m.start) - 1
+            x = raw_bases[k] + m.start - bases[k]
+            if raw and types.get(m.actor_id) != "media" and any(a <= x < b for a, b in hidden):
                 continue  # a place or the reporter in the dateline/byline
-            y = x + (m.end - m.start)
-            rows.append((view.doc_id, view.file, view.date, view.line(x), x, y, view.paragraph(x),
-                         view.sentence(x), view.raw_text[x:y], m.normalized, m.actor_id, m.kind,
-                         m.office, m.resolved_by))
-    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    for col in ("line", "start", "end"):
-        df[col] = df[col].astype("int64")
-    for col in ("paragraph", "sentence"):
-        df[col] = df[col].astype("Int64")
-    for col in ("doc_id", "file", "date", "text", "normalized", "actor_id", "kind", "office",
-                "resolved_by"):
-        df[col] = df[col].astype("str")
-    return df.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+            y = x + m.end - m.start
+            if line_starts is not None:
+                lines.append(bisect_right(line_starts, x))
+            else:
+                if x < at:
+                    line, at = 1, 0
+                line += raw_text.count("\n", at, x)
+                at = x
+                lines.append(line)
+            starts.append(x)
+            ends.append(y)
+            j = bisect_right(p_starts, x) - 1
+            paras.append(p_nums[j] if j >= 0 and x < p_ends[j] else -1)
+            j = bisect_right(s_starts, x) - 1
+            sents.append(s_nums[j] if j >= 0 and x < s_ends[j] else -1)
+            strs["text"].append(raw_text[x:y])
+            if ordered and kept and x <= starts[-2]:
+                ordered = False
+            kept.append(m)
+        if not kept:
+            continue
+        n = len(kept)
+        strs["doc_id"].extend([doc_id] * n)
+        strs["file"].extend([file] * n)
+        strs["date"].extend([date] * n)
+        for column, values in zip(fields, list(zip(*kept))[3:]):
+            column.extend(values)
+        if ordered:
+            ordered = last_doc is None or doc_id > last_doc
+            last_doc = doc_id
+    columns: dict[str, Any] = {}
+    for col in MENTION_COLUMNS:
+        if col in strs:
+            columns[col] = pd.Series(strs.pop(col), dtype=object).astype("str")
+            continue
+        values = np.array({"line": lines, "start": starts, "end": ends, "paragraph": paras,
+                           "sentence": sents}[col], dtype=np.int64)
+        columns[col] = pd.arrays.IntegerArray(values, values == -1) if col in ("paragraph", "sentence") else values
+    df = pd.DataFrame(columns)
+    if not ordered:
+        df = df.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    return df
 
 
 # =========================================================================== growing the codebook
