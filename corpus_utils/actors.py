@@ -78,6 +78,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 from . import arabic
 from .paths import DATA_DIR
+from .progress import progress as _progress
 
 __all__ = [
     "Mention", "Codebook", "CodebookError", "MENTION_COLUMNS", "KINDS", "ACTOR_TYPES",
@@ -1584,8 +1585,10 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
     fields = [strs[col] for col in ("normalized", "actor_id", "kind", "office", "resolved_by")]
     ordered = True  # documents by doc_id and mentions by start already: no sort needed
     last_doc = None
+    n_docs = None if corpus is None or isinstance(corpus, (str, Path)) else len(corpus)
     for (doc_id, file, date, raw_text, text, bases, raw_bases, (p_starts, p_ends, p_nums),
-         (s_starts, s_ends, s_nums), hidden) in _doc_parts(corpus, raw=raw):
+         (s_starts, s_ends, s_nums), hidden) in _progress(_doc_parts(corpus, raw=raw), desc="actors",
+                                                          total=n_docs):
         found = find_actors(text, date=date or None, codebook=cb)
         if not found:
             continue

@@ -58,6 +58,7 @@ import pandas as pd
 
 from .errors import CorpusError, CorpusWarning, Problem, problem
 from .paths import DATA_DIR, default_corpus_path
+from .progress import progress as _progress
 
 __all__ = [
     "load_corpus", "iter_corpus", "check_corpus", "corpus_from_texts", "paragraphs",
@@ -1553,7 +1554,7 @@ def load_corpus(path: str | Path | None = None, *, encoding: str = "utf-8", on_e
     empty = []  # W_EMPTY_AFTER_CLEANING, listed after every check problem
     failed = any(p.severity == "error" for p in report.problems)
     with _FolderReader(report.folder) as read:
-        for entry in report.entries:
+        for entry in _progress(report.entries, desc="loading"):
             if not entry.file:
                 continue
             got = _check_file(report, entry, read)
