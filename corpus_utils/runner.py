@@ -118,12 +118,26 @@ def build_manifest(*, notebooks: list[dict], corpus: Path) -> dict:
 
 def tidy_notebook(nb):
     """Drop what changes from machine to machine before a notebook is committed: cell
-    execution metadata and the kernel's full ``language_info`` (its name is kept)."""
+    execution metadata and the kernel's full ``language_info`` (its name is kept); and join
+    consecutive stream outputs of the same stream (how the kernel splits printed text into
+    messages depends on timing, so a busy machine would otherwise save a different file)."""
     language = nb.metadata.get("language_info", {}).get("name", "python")
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                    "language_info": {"name": language}}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        outputs = cell.get("outputs")
+        if not outputs:
+            continue
+        joined = []
+        for out in outputs:
+            prev = joined[-1] if joined else None
+            if (out.get("output_type") == "stream" and prev is not None
+                    and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+                prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+            else:
+                joined.append(out)
+        cell["outputs"] = joined
     return nb
 
 

@@ -118,3 +118,25 @@ def test_corpus_checksums_of_a_one_file_corpus(tmp_path):
     table = tmp_path / "articles.csv"
     table.write_text("text,era\nقال رئيس الائتلاف,khoja\n", encoding="utf-8")
     assert corpus_checksums(table) == {"articles.csv": hashlib.sha256(table.read_bytes()).hexdigest()}
+
+
+def test_tidy_notebook_joins_split_stream_outputs():
+    import nbformat
+
+    from corpus_utils.runner import tidy_notebook
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print('a'); print('b')")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="a"),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+                    nbformat.v4.new_output("execute_result", data={"text/plain": "1"},
+                                           execution_count=1, metadata={})]
+    nb.cells.append(cell)
+    tidy_notebook(nb)
+    outs = nb.cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outs[:3]] == [
+        ("stream", "stdout", "a\n"), ("stream", "stderr", "warn\n"), ("stream", "stdout", "b\n")]
+    assert outs[3].output_type == "execute_result"
+    nbformat.validate(nb)
