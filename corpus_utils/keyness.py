@@ -27,6 +27,15 @@ Measures, per term (``a`` = count in the target, ``b`` = count in the reference,
   ln((b + alpha_w) / (d + alpha_0 - b - alpha_w))``, ``var = 1 / (a + alpha_w) + 1 / (b +
   alpha_w)``, ``z = delta / sqrt(var)``. The prior shrinks rare terms towards zero.
 
+Scale. The counts are streamed (:func:`corpus_utils.cache.term_matrix`: one document's
+(term, stem) pairs at a time, never the corpus's Term objects), with the corpus lexicon
+built once per corpus and shared with the topics and KWIC (:func:`corpus_utils.cache.lexicon`).
+Every measure is computed over the whole vocabulary at once, and the ``robust`` column's
+leave-one-document-out check is exact and sparse: one G2 per non-zero (document, term)
+count, plus one per distinct document length for the documents without the term.
+:func:`leave_one_out`, whose table has a row per document and term, refuses more than
+:data:`LEAVE_ONE_OUT_MAX_ROWS` rows and says so.
+
 References:
     Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. *Journal of
     the Royal Statistical Society B* 57(1), 289-300.
@@ -45,7 +54,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +64,9 @@ if TYPE_CHECKING:  # pragma: no cover
 KEY_G2 = 6.63
 #: Critical value at p = .05, used by the leave-one-document-out robustness check.
 ROBUST_G2 = 3.84
+#: :func:`leave_one_out` refuses to build a table of more rows than this (documents x terms;
+#: about 100 bytes a row): on a large corpus, pass the terms to examine.
+LEAVE_ONE_OUT_MAX_ROWS = 5_000_000
 
 #: ``--measure`` names -> the column they sort by (descending).
 MEASURES = {"g2": "g2", "logratio": "log_ratio", "logodds": "log_odds_z"}
@@ -299,32 +310,32 @@ def _sort(table: "pd.DataFrame", column: str) -> "pd.DataFrame":
 # --------------------------------------------------------------------------- corpus level
 
 
+def _text_column(texts):
+    """The texts with '' for a missing or non-str one: a pandas column of strings without
+    gaps as it is (read a chunk at a time later), anything else as a list."""
+    import pandas as pd
+
+    if isinstance(texts, pd.Series) and isinstance(texts.dtype, pd.StringDtype) \
+            and not texts.hasnans:
+        return texts
+    return [t if isinstance(t, str) else "" for t in texts]
+
+
 def _doc_term_matrix(texts: Sequence[str], **term_options):
     """(sparse docs x stems count matrix, stems, display forms, token totals per doc).
 
-    Terms come from :func:`corpus_utils.arabic.corpus_terms`: one lexicon for the whole
-    corpus, so a word gets the same stem in every document.
+    Terms come from the Arabic layer with one lexicon for the whole corpus (as
+    :func:`corpus_utils.arabic.corpus_terms`), so a word gets the same stem in every
+    document. The counts are streamed (:func:`corpus_utils.cache.term_matrix`): no list of
+    Term objects is ever held for the corpus, a pandas column of texts is read a chunk at a
+    time, and the lexicon is built once per corpus (:func:`corpus_utils.cache.lexicon`).
     """
-    import numpy as np
-    from scipy import sparse
+    from .cache import iter_texts, lexicon, term_matrix
 
-    from .arabic import corpus_terms, display_forms
-
-    index: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    all_terms = []
-    per_doc = corpus_terms([t if isinstance(t, str) else "" for t in texts], **term_options)
-    totals = np.zeros(len(per_doc), dtype="int64")
-    for i, found in enumerate(per_doc):
-        all_terms.extend(found)
-        totals[i] = len(found)
-        for stem_, n in Counter(t.stem for t in found).items():
-            rows.append(i)
-            cols.append(index.setdefault(stem_, len(index)))
-            vals.append(n)
-    x = sparse.csr_matrix((np.asarray(vals, dtype="int64"), (rows, cols)),
-                          shape=(len(per_doc), len(index)))
-    return x, list(index), display_forms(all_terms), totals
+    texts = _text_column(texts)
+    m = term_matrix(iter_texts(texts), total=len(texts), cache=False, lexicon=lexicon(texts),
+                    **term_options)
+    return m.X, m.stems, m.forms, m.totals
 
 
 def _check_group(corpus, column: str, value, name: str) -> None:
@@ -355,11 +366,24 @@ def _check_min(value, name: str) -> int:
     return value
 
 
-def _leave_one_out_robust(x, cols, g2, is_t, is_r, doc_totals, n_t, n_r, tot_t, tot_r,
-                          *, chunk: int = 2048):
+#: Blocks of :func:`_leave_one_out_robust` hold at most this many G2 values (8 bytes each,
+#: a dozen arrays at a time): about 32 MB per array.
+_LOO_BLOCK_CELLS = 4_000_000
+
+
+def _leave_one_out_robust(x, cols, g2, is_t, is_r, doc_totals, n_t, n_r, tot_t, tot_r):
     """True where |G2| >= KEY_G2 and every leave-one-document-out G2 keeps the sign at
-    |G2| >= ROBUST_G2. Vectorised over (documents x key terms), in chunks of documents."""
+    |G2| >= ROBUST_G2.
+
+    Exact and sparse: leaving out a document that contains the term changes the term's
+    count and its group's total, so that G2 is computed for each non-zero count; leaving
+    out a document without the term changes only its group's total, so those G2 are
+    computed once per distinct document total in each group, and a (term, total) that
+    fails counts only where some document of that total lacks the term. The G2 values are
+    computed with the same arithmetic as a dense (documents x terms) table would be.
+    """
     import numpy as np
+    from scipy import sparse
 
     robust = np.abs(g2) >= KEY_G2
     key = np.flatnonzero(robust)
@@ -368,20 +392,53 @@ def _leave_one_out_robust(x, cols, g2, is_t, is_r, doc_totals, n_t, n_r, tot_t, 
         return robust
     kcols = cols[key]
     sign = np.sign(g2[key])
-    xk = x[:, kcols].tocsr()
     a0, b0 = n_t[kcols].astype("float64"), n_r[kcols].astype("float64")
     ok = np.ones(len(key), dtype=bool)
-    for lo in range(0, len(docs), chunk):
-        d_idx = docs[lo:lo + chunk]
-        rows = xk[d_idx].toarray().astype("float64")      # (docs, key terms)
-        in_t = is_t[d_idx][:, None]
-        tot = doc_totals[d_idx].astype("float64")[:, None]
-        a = np.where(in_t, a0 - rows, a0)
-        b = np.where(in_t, b0, b0 - rows)
-        c = np.where(in_t, tot_t - tot, float(tot_t))
-        d = np.where(in_t, float(tot_r), tot_r - tot)
+
+    def keeps(a, b, c, d, s):
         g2_loo = _g2(a, b, c, d)
-        ok &= ((np.sign(g2_loo) == sign) & (np.abs(g2_loo) >= ROBUST_G2)).all(axis=0)
+        return (np.sign(g2_loo) == s) & (np.abs(g2_loo) >= ROBUST_G2)
+
+    # 1. each document left out where it contains the term (in blocks of non-zero counts)
+    xk = x[:, kcols]
+    if len(docs) < x.shape[0]:
+        xk = xk[docs]
+    xk = xk.tocoo()
+    d_pos, j = xk.row, xk.col
+    t_docs, tot_docs = is_t[docs], doc_totals[docs]
+    for lo in range(0, xk.nnz, _LOO_BLOCK_CELLS):
+        part = slice(lo, lo + _LOO_BLOCK_CELLS)
+        jj, count = j[part], xk.data[part].astype("float64")
+        in_t = t_docs[d_pos[part]]
+        tot = tot_docs[d_pos[part]].astype("float64")
+        fails = ~keeps(np.where(in_t, a0[jj] - count, a0[jj]), np.where(in_t, b0[jj], b0[jj] - count),
+                       np.where(in_t, tot_t - tot, float(tot_t)),
+                       np.where(in_t, float(tot_r), tot_r - tot), sign[jj])
+        ok[jj[fails]] = False
+    # 2. each document left out where it lacks the term: one G2 per distinct total
+    for group, target_side in ((is_t, True), (is_r & ~is_t, False)):
+        members = np.flatnonzero(group[docs])
+        if not len(members):
+            continue
+        totals, which, n_docs = np.unique(tot_docs[members], return_inverse=True,
+                                          return_counts=True)
+        # documents of this group, per (term, total), that contain the term
+        sel = np.isin(d_pos, members)
+        pos_of = np.full(len(docs), -1, dtype=np.int64)
+        pos_of[members] = which
+        having = sparse.csr_matrix((np.ones(int(sel.sum()), dtype=np.int64),
+                                    (j[sel], pos_of[d_pos[sel]])), shape=(len(key), len(totals)))
+        tot = totals.astype("float64")[None, :]
+        step = max(1, _LOO_BLOCK_CELLS // len(totals))
+        for lo in range(0, len(key), step):
+            part = slice(lo, lo + step)
+            lacking = n_docs[None, :] > having[part].toarray()   # some document lacks the term
+            a, b = a0[part][:, None], b0[part][:, None]
+            if target_side:
+                good = keeps(a, b, tot_t - tot, float(tot_r), sign[part][:, None])
+            else:
+                good = keeps(a, b, float(tot_t), tot_r - tot, sign[part][:, None])
+            ok[part] &= ~(lacking & ~good).any(axis=1)
     robust[key] = ok
     return robust
 
@@ -448,6 +505,8 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
     True
     """
     import numpy as np
+    import pandas as pd
+    from scipy import sparse
 
     if measure not in MEASURES:
         raise ValueError(f"measure = {measure!r} is invalid; choose one of "
@@ -455,31 +514,33 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
     _check_min(min_count, "min_count")
     _check_min(min_docs, "min_docs")
     _check_groups(corpus, group_by, target, reference)
-    if gloss is None:
-        from .glossary import gloss
 
     is_t, is_r = _masks(corpus, group_by, target, reference)
     x, stems, shown, doc_totals = _doc_term_matrix(
-        corpus["text"].tolist(), news_stopwords=news_stopwords, extra_stopwords=extra_stopwords)
+        corpus["text"], news_stopwords=news_stopwords, extra_stopwords=extra_stopwords)
     stems_arr = np.asarray(stems, dtype=object)
+    # documents containing each term: the same sparsity with ones (counts are never 0)
+    present = sparse.csr_matrix((np.ones(x.nnz, dtype=np.int8), x.indices, x.indptr),
+                                shape=x.shape)
 
     def _sum(mask, m=x):
-        return np.asarray(m[mask].sum(axis=0)).ravel() if mask.any() else np.zeros(m.shape[1])
+        """Column sums over the rows in mask (one sparse product, no copy of the rows)."""
+        return m.T @ mask.astype(np.int64) if mask.any() else np.zeros(m.shape[1])
 
     n_t, n_r = _sum(is_t), _sum(is_r)
-    docs_t, docs_r = _sum(is_t, (x > 0).astype("int64")), _sum(is_r, (x > 0).astype("int64"))
+    docs_t, docs_r = _sum(is_t, present), _sum(is_r, present)
+    del present
     tot_t, tot_r = int(doc_totals[is_t].sum()), int(doc_totals[is_r].sum())
     shown_mask = ((n_t + n_r) >= max(min_count, 1)) & ((docs_t + docs_r) >= min_docs)
     sel = np.flatnonzero(shown_mask)
 
     def _series(values):
-        import pandas as pd
         return pd.Series(values[sel], index=stems_arr[sel])
 
     table = keyness(
         _series(n_t), _series(n_r), total_target=tot_t, total_reference=tot_r,
         n_docs_target=_series(docs_t), n_docs_reference=_series(docs_r),
-        prior_counts=dict(zip(stems, np.asarray(x.sum(axis=0)).ravel())),
+        prior_counts=pd.Series(np.asarray(x.sum(axis=0)).ravel(), index=stems_arr),
         prior_scale=prior_scale,
     )
     order = {s: i for i, s in enumerate(stems)}
@@ -487,7 +548,12 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
     table["robust"] = _leave_one_out_robust(
         x, cols, table["g2"].to_numpy(), is_t, is_r, doc_totals, n_t, n_r, tot_t, tot_r)
     table["term"] = [shown.get(s, s) for s in table["term"]]
-    table["gloss"] = [gloss(t) or "" for t in table["term"]]
+    if gloss is None:  # the bundled glossary, looked up once for all terms
+        from .glossary import add_glosses
+
+        table["gloss"] = add_glosses(table[["term"]])["gloss"].tolist()
+    else:
+        table["gloss"] = [gloss(t) or "" for t in table["term"]]
     table = table[KEYNESS_COLUMNS]
     return _sort(table, MEASURES[measure])
 
@@ -611,6 +677,10 @@ def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
         in that document) ``, g2`` (all documents) ``, g2_without`` (that document left
         out) ``, keeps`` (same sign as ``g2`` and ``|g2_without| >= 3.84``).
 
+    Raises:
+        ValueError: the table would have more than :data:`LEAVE_ONE_OUT_MAX_ROWS` rows
+            (documents x terms): on a large corpus, pass the terms to examine.
+
     References:
         Dunning (1993); see also Lijffijt, J. et al. (2016). Significance testing of word
         frequencies in corpora. *Digital Scholarship in the Humanities* 31(2), 374-397,
@@ -626,7 +696,7 @@ def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
 
     _check_groups(corpus, group_by, target, reference)
     is_t, is_r = _masks(corpus, group_by, target, reference)
-    texts = [t if isinstance(t, str) else "" for t in corpus["text"]]
+    texts = _text_column(corpus["text"])
     x, stems, shown, doc_totals = _doc_term_matrix(
         texts, news_stopwords=news_stopwords, extra_stopwords=extra_stopwords)
     col_of = {s: i for i, s in enumerate(stems)}
@@ -651,8 +721,8 @@ def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
             i = by_form.get(term)
             if i is None:
                 if lexicon is None:
-                    from .arabic import build_lexicon
-                    lexicon = build_lexicon(texts)
+                    from .cache import lexicon as corpus_lexicon_of
+                    lexicon = corpus_lexicon_of(texts)
                 keys = [k for k in query_keys(term, match="stem", lexicon=lexicon)]
                 i = col_of.get(keys[0]) if len(keys) == 1 else None
             if i is None:
@@ -663,6 +733,12 @@ def leave_one_out(corpus: "pd.DataFrame", *, group_by: str = "era", target: str,
         cols = np.asarray(found, dtype="int64")
 
     docs = np.flatnonzero(is_t | is_r)
+    if len(docs) * len(cols) > LEAVE_ONE_OUT_MAX_ROWS:
+        raise ValueError(f"leave_one_out would return {len(docs) * len(cols):,} rows ({len(docs):,} "
+                         f"documents x {len(cols):,} terms), above LEAVE_ONE_OUT_MAX_ROWS = "
+                         f"{LEAVE_ONE_OUT_MAX_ROWS:,}; it is skipped at this size. Pass the few "
+                         "terms to examine (terms=...); keyness_by_group's robust column "
+                         "already summarises every term")
     groups = corpus[group_by].astype("str").to_numpy()
     doc_ids = corpus["doc_id"].astype("str").to_numpy()
     rows = x[docs][:, cols].toarray().astype("float64") if len(cols) else np.zeros((len(docs), 0))
@@ -714,15 +790,17 @@ def _token_keys(text: str, lexicon=None) -> list[tuple[str, str, int, int, str]]
 
 def corpus_lexicon(corpus: "pd.DataFrame") -> frozenset[str]:
     """The lexicon of a corpus's cleaned texts (:func:`corpus_utils.arabic.build_lexicon`),
-    which KWIC and the themes use so that tokens get the same terms as in keyness.
+    which KWIC and the themes use so that tokens get the same terms as in keyness. It is
+    built once per corpus in a session (:func:`corpus_utils.cache.lexicon`) and shared with
+    keyness and the topics.
 
     >>> import pandas as pd
     >>> "ائتلاف" in corpus_lexicon(pd.DataFrame({"text": ["والائتلاف"]}))
     True
     """
-    from .arabic import build_lexicon
+    from .cache import lexicon
 
-    return build_lexicon([t if isinstance(t, str) else "" for t in corpus["text"]])
+    return lexicon(_text_column(corpus["text"]))
 
 
 def query_keys(term: str, *, match: str = "term", lexicon=None) -> tuple[str, ...]:
