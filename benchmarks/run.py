@@ -305,7 +305,11 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
     del types
     save()
 
-    # -- the analyses (end to end continues)
+    # -- the analyses (end to end continues). They read the corpus table; the list of texts
+    # above is the benchmark's own copy (the table's text column is Arrow-backed, so tolist()
+    # made new str objects: 2 bytes per character), not part of the pipeline: free it now
+    del texts, block, block_dates
+    # -- the analyses
     model = stage("topics", "topics.topic_model", corpus)
     if model is not None:
         res["topics"] = {"units": int(len(model.units)), "features": int(model.X.shape[1]),
@@ -335,6 +339,7 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
 
     # -- the term cache: fill it, then re-run over the unchanged corpus
     if cache_check and "cache" not in skip and "cache.cached_terms" in fns:
+        texts = corpus["text"].tolist()
         cached_terms, term_matrix = fns["cache.cached_terms"], fns["cache.term_matrix"]
         with tempfile.TemporaryDirectory(prefix="corpus-utils-bench-cache-") as folder:
             def consume(**kw) -> int:

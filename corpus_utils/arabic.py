@@ -841,7 +841,7 @@ def build_lexicon(texts: Iterable[str]) -> frozenset[str]:
     # article or are (a و/ف plus) a clitic exception can have a base other than themselves
     lexicon.update(_split(w, None)[1] for w in words
                    if article(w) or w in exceptions or w[1:] in exceptions)
-    return _intern_lexicon(frozenset(lexicon))
+    return _intern_lexicon(frozenset(lexicon), remember=False)  # a copy is not kept
 
 
 #: Lexicons seen lately: equal lexicons are replaced by one object, so the per-lexicon caches
@@ -852,18 +852,26 @@ _LEXICON_IDS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
 _MAX_LEXICONS = 8
 
 
-def _intern_lexicon(lexicon: frozenset[str] | None) -> frozenset[str] | None:
-    """The one object kept for lexicons equal to ``lexicon`` (identity lookups first)."""
+def _intern_lexicon(lexicon: frozenset[str] | None, *, remember: bool = True) -> frozenset[str] | None:
+    """The one object kept for lexicons equal to ``lexicon`` (identity lookups first).
+    With ``remember``, a copy passed again is recognised by its id (the copy is kept alive
+    for that, at most ``2 * _MAX_LEXICONS`` of them)."""
     if lexicon is None:
         return None
     seen = _LEXICON_IDS.get(id(lexicon))
     if seen is not None and seen[0] is lexicon:
         return seen[1]
-    if len(_LEXICONS) >= _MAX_LEXICONS:
-        _LEXICONS.clear()
-        _LEXICON_IDS.clear()
-    canonical = _LEXICONS.setdefault(lexicon, lexicon)
-    _LEXICON_IDS[id(lexicon)] = (lexicon, canonical)  # keeps lexicon alive, so its id stays
+    canonical = _LEXICONS.get(lexicon)
+    if canonical is None:
+        if len(_LEXICONS) >= _MAX_LEXICONS:  # forget the oldest lexicon
+            oldest = _LEXICONS.pop(next(iter(_LEXICONS)))
+            for key in [k for k, (_, c) in _LEXICON_IDS.items() if c is oldest]:
+                del _LEXICON_IDS[key]
+        canonical = _LEXICONS[lexicon] = lexicon
+    if remember or canonical is lexicon:
+        if len(_LEXICON_IDS) >= 2 * _MAX_LEXICONS:
+            del _LEXICON_IDS[next(iter(_LEXICON_IDS))]
+        _LEXICON_IDS[id(lexicon)] = (lexicon, canonical)  # keeps lexicon alive, so its id stays
     return canonical
 
 
@@ -881,7 +889,10 @@ def _normalize_word(word: str) -> str:
 _WORD_ONLY_RE = re.compile(_WORD)
 # per-configuration caches: surface -> (term, stem) or None (not a term)
 _TERM_CACHES: dict[tuple, dict[str, tuple[str, str] | None]] = {}
-_MAX_CACHED_TYPES = 500_000
+#: At most this many word types (terms) or white-space chunks (term_pairs) are kept per
+#: configuration (about 250-500 bytes each); once full, the types already kept stay (the
+#: frequent ones, by Zipf's law) and new ones are analysed at each occurrence.
+_MAX_CACHED_TYPES = 250_000
 
 
 def _analyse(surface: str, is_word: bool, stops: frozenset[str], keep_numbers: bool,
@@ -934,8 +945,6 @@ def terms(text: str, *, news_stopwords: bool = True,
         if len(_TERM_CACHES) >= 16:
             _TERM_CACHES.clear()
         cache = _TERM_CACHES[key] = {}
-    elif len(cache) > _MAX_CACHED_TYPES:
-        cache.clear()
     stops = None
     out: list[Term] = []
     append = out.append
@@ -953,7 +962,9 @@ def terms(text: str, *, news_stopwords: bool = True,
             if stops is None:
                 stops = _default_stops() if (news_stopwords and not extra) \
                     else stopwords(news=news_stopwords, extra=extra)
-            hit = cache[s] = _analyse(s, not s[0].isdecimal(), stops, keep_numbers, lexicon)
+            hit = _analyse(s, not s[0].isdecimal(), stops, keep_numbers, lexicon)
+            if len(cache) < _MAX_CACHED_TYPES:  # full: frequent types stay, rarer ones are not kept
+                cache[s] = hit
         if hit is not None:
             append(new(Term, (hit[0], hit[1], start, pos, s)))
     return out
@@ -1024,9 +1035,6 @@ def term_pairs(text: str, *, news_stopwords: bool = True,
         if len(_PAIR_CACHES) >= 16:
             _PAIR_CACHES.clear()
         entry = _PAIR_CACHES[key] = ({}, set())
-    elif len(entry[0]) > _MAX_CACHED_TYPES:
-        entry[0].clear()
-        entry[1].clear()
     cache, several = entry
     chunks = text.split()
     try:
@@ -1034,21 +1042,31 @@ def term_pairs(text: str, *, news_stopwords: bool = True,
     except KeyError:  # new chunks: analyse them once, then look up again
         stops = _default_stops() if (news_stopwords and not extra) \
             else stopwords(news=news_stopwords, extra=extra)
-        for c in set(chunks).difference(cache):
-            hit = cache[c] = _chunk_pairs(c, stops, bool(keep_numbers), lexicon)
-            if type(hit) is _Several:
-                several.add(c)
-        hits = list(map(cache.__getitem__, chunks))
+        fresh = {c: _chunk_pairs(c, stops, bool(keep_numbers), lexicon)
+                 for c in set(chunks).difference(cache)}
+        many = [c for c, h in fresh.items() if type(h) is _Several]
+        if len(cache) < _MAX_CACHED_TYPES:
+            cache.update(fresh)
+            several.update(many)
+            hits = list(map(cache.__getitem__, chunks))
+        else:  # full: the cached (frequent) chunks stay; new, rarer ones are not kept
+            hits = list(map(fresh.get, chunks, map(cache.get, chunks)))
+            if many:
+                return _flatten(hits)
     if several and not several.isdisjoint(chunks):
-        out: list[tuple[str, str]] = []
-        for h in hits:
-            if h is not None:
-                if type(h) is _Several:
-                    out.extend(h)
-                else:
-                    out.append(h)
-        return out
+        return _flatten(hits)
     return list(filter(None, hits))
+
+
+def _flatten(hits: list) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for h in hits:
+        if h is not None:
+            if type(h) is _Several:
+                out.extend(h)
+            else:
+                out.append(h)
+    return out
 
 
 def corpus_terms(texts: Iterable[str], *, news_stopwords: bool = True,

@@ -158,3 +158,40 @@ def test_equal_lexicons_share_the_term_caches(seed_texts):
     term_pairs(seed_texts[0], lexicon=copy)
     lexicons = [k[3] for k in arabic._PAIR_CACHES]
     assert any(x is lexicon for x in lexicons) and not any(x is copy for x in lexicons)
+
+
+def test_full_caches_keep_their_types_and_give_the_same_terms(seed_texts, monkeypatch):
+    monkeypatch.setattr(arabic, "_MAX_CACHED_TYPES", 40)
+    monkeypatch.setattr(arabic, "_PAIR_CACHES", {})
+    monkeypatch.setattr(arabic, "_TERM_CACHES", {})
+    text = seed_texts[0] + " «الأسد»،المبادرة"
+    first = term_pairs(seed_texts[1])  # fills the cache past its size
+    cache = arabic._PAIR_CACHES[(True, frozenset(), False, None)][0]
+    kept = dict(cache)
+    assert len(kept) >= 40
+    assert term_pairs(text) == _pairs(text)  # new chunks analysed without being kept
+    assert cache == kept
+    assert term_pairs(seed_texts[1]) == first == _pairs(seed_texts[1])
+    terms(seed_texts[2])
+    assert all(len(c) <= 40 for c in arabic._TERM_CACHES.values())
+    assert [(t.term, t.stem) for t in terms(seed_texts[2])] == term_pairs(seed_texts[2])
+
+
+def test_interning_forgets_the_oldest_lexicon_only():
+    made = [frozenset({f"كلمة{i}"}) for i in range(arabic._MAX_LEXICONS + 3)]
+    for lex in made:
+        assert arabic._intern_lexicon(lex) is lex
+    assert len(arabic._LEXICONS) <= arabic._MAX_LEXICONS
+    latest = made[-1]
+    assert arabic._intern_lexicon(frozenset(set(latest))) is latest  # recent ones are kept
+    assert arabic._intern_lexicon(made[0]) is made[0]  # a forgotten one comes back as itself
+
+
+def test_a_rebuilt_lexicon_is_not_kept_alive(seed_texts):
+    lexicon = build_lexicon(seed_texts)
+    before = len(arabic._LEXICON_IDS)
+    again = build_lexicon(seed_texts)  # an equal frozenset is built, then dropped for `lexicon`
+    assert again is lexicon
+    assert len(arabic._LEXICON_IDS) == before
+    assert all(copy is canonical or canonical is not lexicon
+               for copy, canonical in arabic._LEXICON_IDS.values())
