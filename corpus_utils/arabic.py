@@ -889,6 +889,26 @@ def _normalize_word(word: str) -> str:
 _WORD_ONLY_RE = re.compile(_WORD)
 # per-configuration caches: surface -> (term, stem) or None (not a term)
 _TERM_CACHES: dict[tuple, dict[str, tuple[str, str] | None]] = {}
+
+
+def _cache_key(text, news_stopwords, extra_stopwords, keep_numbers, lexicon) -> tuple:
+    """Check the arguments of terms / term_pairs; ``(news, extra, keep_numbers, lexicon)`` with
+    the extra stop words normalised and the lexicon interned: the key of their caches."""
+    if not isinstance(text, str):
+        raise ValueError(f"text = {type(text).__name__} is invalid; value must be a str")
+    extra = frozenset(normalize(w) for w in _as_words(extra_stopwords, "extra_stopwords")) \
+        if extra_stopwords else frozenset()
+    return (bool(news_stopwords), extra, bool(keep_numbers), _intern_lexicon(_check_lexicon(lexicon)))
+
+
+def _config_cache(caches: dict, key: tuple, new: Callable):
+    """The cache of one configuration (at most 16 configurations are kept)."""
+    entry = caches.get(key)
+    if entry is None:
+        if len(caches) >= 16:
+            caches.clear()
+        entry = caches[key] = new()
+    return entry
 #: At most this many word types (terms) or white-space chunks (term_pairs) are kept per
 #: configuration (about 250-500 bytes each); once full, the types already kept stay (the
 #: frequent ones, by Zipf's law) and new ones are analysed at each occurrence.
@@ -934,17 +954,9 @@ def terms(text: str, *, news_stopwords: bool = True,
     >>> [(t.term, t.surface) for t in terms("وقال رئيس الائتلاف إن «الأسد» فاقد الشرعية.")]
     [('رئيس', 'رئيس'), ('ائتلاف', 'الائتلاف'), ('اسد', 'الأسد'), ('فاقد', 'فاقد'), ('شرعية', 'الشرعية')]
     """
-    if not isinstance(text, str):
-        raise ValueError(f"text = {type(text).__name__} is invalid; value must be a str")
-    lexicon = _intern_lexicon(_check_lexicon(lexicon))
-    extra = frozenset(normalize(w) for w in _as_words(extra_stopwords, "extra_stopwords")) \
-        if extra_stopwords else frozenset()
-    key = (bool(news_stopwords), extra, bool(keep_numbers), lexicon)
-    cache = _TERM_CACHES.get(key)
-    if cache is None:
-        if len(_TERM_CACHES) >= 16:
-            _TERM_CACHES.clear()
-        cache = _TERM_CACHES[key] = {}
+    key = _cache_key(text, news_stopwords, extra_stopwords, keep_numbers, lexicon)
+    extra, lexicon = key[1], key[3]
+    cache = _config_cache(_TERM_CACHES, key, dict)
     stops = None
     out: list[Term] = []
     append = out.append
@@ -1024,18 +1036,9 @@ def term_pairs(text: str, *, news_stopwords: bool = True,
     >>> term_pairs("ودعا خوجة الولايات المتحدة، إلى إقامة «مناطق آمنة».")[:3]
     [('ودعا', 'ودعا'), ('خوجة', 'خوجة'), ('ولايات', 'ولايات')]
     """
-    if not isinstance(text, str):
-        raise ValueError(f"text = {type(text).__name__} is invalid; value must be a str")
-    lexicon = _intern_lexicon(_check_lexicon(lexicon))
-    extra = frozenset(normalize(w) for w in _as_words(extra_stopwords, "extra_stopwords")) \
-        if extra_stopwords else frozenset()
-    key = (bool(news_stopwords), extra, bool(keep_numbers), lexicon)
-    entry = _PAIR_CACHES.get(key)
-    if entry is None:
-        if len(_PAIR_CACHES) >= 16:
-            _PAIR_CACHES.clear()
-        entry = _PAIR_CACHES[key] = ({}, set())
-    cache, several = entry
+    key = _cache_key(text, news_stopwords, extra_stopwords, keep_numbers, lexicon)
+    extra, lexicon = key[1], key[3]
+    cache, several = _config_cache(_PAIR_CACHES, key, lambda: ({}, set()))
     chunks = text.split()
     try:
         hits = list(map(cache.__getitem__, chunks))
