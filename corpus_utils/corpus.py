@@ -2166,6 +2166,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     match = _SENT_END_RE.match
     find = text.find
     n = len(text)
+
+    def emit(a: int, b: int) -> None:
+        """Keep text[a:b] without surrounding whitespace, when it holds a letter or digit."""
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b and alnum(text, a, b):
+            append((a, b))
+
     pos = 0
     while True:
         br = _SENT_BREAK_CHAR_RE.search(text, pos)
@@ -2202,22 +2212,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                         if (prev.isdigit() and nxt.isdigit()) or (prev.isascii() and prev.isalpha()
                                                                   and nxt.isascii() and nxt.isalpha()):
                             continue
-            # the span without surrounding whitespace, kept when it holds a letter or digit
-            a, b = cur, me
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            if a < b and alnum(text, a, b):
-                append((a, b))
+            emit(cur, me)
             cur = me
-        a, b = cur, seg_end
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if a < b and alnum(text, a, b):
-            append((a, b))
+        emit(cur, seg_end)
         if br is None:
             return spans
         pos = next_pos
