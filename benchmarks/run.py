@@ -182,6 +182,15 @@ def _cold_caches() -> None:
     actors._DEFAULT.clear()  # the bundled codebook, with its per-type caches, is loaded again
 
 
+def _release_memory() -> None:
+    """corpus_utils.memory.release_memory, when the package has it (a baseline may not)."""
+    try:
+        from corpus_utils.memory import release_memory
+    except ImportError:
+        return
+    release_memory()
+
+
 def _resolve(allow_missing: bool) -> tuple[dict, list[str]]:
     import importlib
 
@@ -319,8 +328,12 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
 
     # -- the analyses (end to end continues). They read the corpus table; the list of texts
     # above is the benchmark's own copy (the table's text column is Arrow-backed, so tolist()
-    # made new str objects: 2 bytes per character), not part of the pipeline: free it now
+    # made new str objects: 2 bytes per character) and the spaCy tokenizer (its string store
+    # and cache) is the baseline's: neither is part of the pipeline, so both are freed now
+    # and the freed pages handed back as the analyses do with theirs (corpus_utils.memory)
     del texts
+    state["nlp"] = nlp = None
+    _release_memory()
     # -- the analyses
     model = stage("topics", "topics.topic_model", corpus)
     if model is not None:

@@ -58,6 +58,7 @@ _LAZY = {
     "find_actors": "actors",
     "load_codebook": "actors",
     "default_corpus_path": "paths",
+    "release_memory": "memory",
 }
 
 __all__ = ["__version__", "RANDOM_STATE", *_LAZY]

@@ -1497,8 +1497,8 @@ def _doc_parts(corpus: Any, *, raw: bool):
         corpus = load_corpus(corpus)
     if not isinstance(corpus, pd.DataFrame) or not {"doc_id", "raw_text", "text"} <= set(corpus.columns):
         raise ValueError("corpus is invalid; pass a documents table from load_corpus() or a corpus folder")
-    para_units = _Units(paragraphs(corpus))
-    sent_units = _Units(sentences(corpus))
+    para_units = _Units(paragraphs(corpus, with_text=False))  # positions only: no copy of the texts
+    sent_units = _Units(sentences(corpus, with_text=False))
     hidden: dict[str, list[tuple[int, int]]] = {}
     if raw:
         audit = cleaning_audit(corpus)
@@ -1639,8 +1639,12 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
                            "sentence": sents}[col], dtype=np.int64)
         columns[col] = pd.arrays.IntegerArray(values, values == -1) if col in ("paragraph", "sentence") else values
     df = pd.DataFrame(columns)
+    del columns
     if not ordered:
         df = df.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+    from .memory import release_after
+
+    release_after(len(df))  # the per-document lists and unit positions are freed
     return df
 
 

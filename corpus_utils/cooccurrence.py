@@ -84,7 +84,7 @@ def _unit_table(units: "pd.DataFrame", unit: str, by: str | None) -> "pd.DataFra
             from . import corpus as corpus_mod
 
             split = corpus_mod.paragraphs if unit == "paragraph" else corpus_mod.sentences
-            table = split(corpus)[keys].drop_duplicates()
+            table = split(corpus, with_text=False)[keys].drop_duplicates()
         if by is not None:
             if by not in corpus.columns:
                 raise ValueError(f"by = {by!r} is not a column of the corpus; columns: "
@@ -217,7 +217,11 @@ def cooccurrence(mentions: "pd.DataFrame", *, unit: str = "paragraph", measure: 
     if missing:
         raise ValueError(f"mentions lacks the column(s) {', '.join(sorted(missing))}")
 
-    m = mentions[mentions["actor_id"].notna()]
+    # only the columns used here (a mentions table also carries texts, dates, files...)
+    used = ["doc_id", "actor_id", *keys[1:]]
+    if units is None and by is not None and by in mentions.columns and by not in used:
+        used.append(by)
+    m = mentions.loc[mentions["actor_id"].notna().to_numpy(), used]
     m = m[m["actor_id"].astype("str") != ""]
     m = m.assign(doc_id=m["doc_id"].astype("str"), actor_id=m["actor_id"].astype("str"))
     if units is None:
@@ -288,6 +292,9 @@ def cooccurrence(mentions: "pd.DataFrame", *, unit: str = "paragraph", measure: 
     edges.attrs["n_units"] = n_units
     edges.attrs["unit"] = unit
     edges.attrs["measure"] = measure
+    from .memory import release_after
+
+    release_after(len(table))  # the unit and mention tables of a large corpus are freed
     return edges
 
 

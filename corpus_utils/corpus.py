@@ -57,6 +57,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 import pandas as pd
 
 from .errors import CorpusError, CorpusWarning, Problem, problem
+from .memory import release_after
 from .paths import DATA_DIR, default_corpus_path
 from .progress import progress as _progress
 
@@ -1545,7 +1546,9 @@ def load_corpus(path: str | Path | None = None, *, encoding: str = "utf-8", on_e
     options = _table_options(path, text_col, id_col, metadata_cols)
     R = load_rules(rules)
     if options is not None:
-        return _load_source(_resolve(path), encoding=encoding, on_error=on_error, R=R, **options)
+        df = _load_source(_resolve(path), encoding=encoding, on_error=on_error, R=R, **options)
+        release_after(len(df))
+        return df
     report = _check(path, encoding, files=False)  # metadata now; each file as it is loaded
     if report.fatal:
         raise CorpusError(report.problems, str(report.folder))
@@ -1573,7 +1576,9 @@ def load_corpus(path: str | Path | None = None, *, encoding: str = "utf-8", on_e
     report.problems.extend(empty)
     df = _finish_frame(build, meta_cols, path=str(report.folder), problems=report.problems,
                        skipped=skipped, rules=R.path)
+    del build
     _warn(report.problems, skipped)
+    release_after(len(df))
     return df
 
 
@@ -2083,8 +2088,9 @@ def _ints() -> array:
 
 
 def _unit_frame(corpus: pd.DataFrame, rows: array, paragraph: array, sentence: array | None,
-                line: array, start: array, end: array, text: "_StrColumn") -> pd.DataFrame:
-    """The unit table from its columns (``rows``: each unit's row position in ``corpus``)."""
+                line: array, start: array, end: array, text: "_StrColumn | None") -> pd.DataFrame:
+    """The unit table from its columns (``rows``: each unit's row position in ``corpus``);
+    without a ``text`` column when ``text`` is None."""
     import numpy as np
 
     def ints(values: array):
@@ -2096,22 +2102,26 @@ def _unit_frame(corpus: pd.DataFrame, rows: array, paragraph: array, sentence: a
         sent = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
     else:
         sent = pd.array(ints(sentence), dtype="Int64")
-    return pd.DataFrame({
+    columns = {
         "doc_id": _as_str(doc_id),
         "paragraph": ints(paragraph),
         "sentence": sent,
         "line": ints(line),
         "start": ints(start),
         "end": ints(end),
-        "text": text.series(),
-    }, columns=UNIT_COLUMNS)
+    }
+    if text is not None:
+        columns["text"] = text.series()
+    return pd.DataFrame(columns, columns=[c for c in UNIT_COLUMNS if c in columns])
 
 
-def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
+def paragraphs(corpus: pd.DataFrame, *, with_text: bool = True) -> pd.DataFrame:
     """The paragraphs of every document: the non-empty lines of the cleaned text.
 
     Args:
         corpus: a documents table from :func:`load_corpus`.
+        with_text: False leaves out the ``text`` column: the positions alone, for a large
+            corpus when only they are needed (``raw_text[start:end]`` gives any text).
 
     Returns:
         Columns ``doc_id, paragraph, sentence, line, start, end, text``: ``paragraph`` is
@@ -2127,7 +2137,7 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     _require_columns(corpus, ("doc_id", "raw_text", "text"), "corpus")
     rows, number, lines, starts, ends = _ints(), _ints(), _ints(), _ints(), _ints()
-    texts = _StrColumn(batch=_UNIT_BATCH)
+    texts = _StrColumn(batch=_UNIT_BATCH) if _check_with_text(with_text) else None
     for k, _raw, kept in _kept_lines(corpus):
         for p, (line, s, text) in enumerate(_paragraphs_of(kept), 1):
             rows.append(k)
@@ -2135,8 +2145,15 @@ def paragraphs(corpus: pd.DataFrame) -> pd.DataFrame:
             lines.append(line)
             starts.append(s)
             ends.append(s + len(text))
-            texts.append(text)
+            if texts is not None:
+                texts.append(text)
     return _unit_frame(corpus, rows, number, None, lines, starts, ends, texts)
+
+
+def _check_with_text(with_text: Any) -> bool:
+    if not isinstance(with_text, bool):
+        raise ValueError(f"with_text = {with_text!r} is invalid; use True or False")
+    return with_text
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -2224,11 +2241,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 _ALNUM_RE = re.compile(r"[^\W_]")
 
 
-def sentences(corpus: pd.DataFrame) -> pd.DataFrame:
+def sentences(corpus: pd.DataFrame, *, with_text: bool = True) -> pd.DataFrame:
     """The sentences of every document (:func:`split_sentences` within each paragraph).
 
     Args:
         corpus: a documents table from :func:`load_corpus`.
+        with_text: False leaves out the ``text`` column (see :func:`paragraphs`).
 
     Returns:
         Columns ``doc_id, paragraph, sentence, line, start, end, text``; ``sentence`` is
@@ -2240,7 +2258,7 @@ def sentences(corpus: pd.DataFrame) -> pd.DataFrame:
     """
     _require_columns(corpus, ("doc_id", "raw_text", "text"), "corpus")
     rows, paras, number, lines, starts, ends = _ints(), _ints(), _ints(), _ints(), _ints(), _ints()
-    texts = _StrColumn(batch=_UNIT_BATCH)
+    texts = _StrColumn(batch=_UNIT_BATCH) if _check_with_text(with_text) else None
     for k, _raw, kept in _kept_lines(corpus):
         n = 0
         for p, (line, s, text) in enumerate(_paragraphs_of(kept), 1):
@@ -2252,7 +2270,8 @@ def sentences(corpus: pd.DataFrame) -> pd.DataFrame:
                 lines.append(line)
                 starts.append(s + a)
                 ends.append(s + b)
-                texts.append(text[a:b])
+                if texts is not None:
+                    texts.append(text[a:b])
     return _unit_frame(corpus, rows, paras, number, lines, starts, ends, texts)
 
 

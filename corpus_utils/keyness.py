@@ -555,6 +555,11 @@ def keyness_by_group(corpus: "pd.DataFrame", *, group_by: str = "era", target: s
     else:
         table["gloss"] = [gloss(t) or "" for t in table["term"]]
     table = table[KEYNESS_COLUMNS]
+    n_docs = x.shape[0]
+    del x
+    from .memory import release_after
+
+    release_after(n_docs)  # the counts of a large corpus are freed
     return _sort(table, MEASURES[measure])
 
 

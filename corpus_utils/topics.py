@@ -1678,6 +1678,9 @@ def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: A
     column[rows] = labels
     table = table.assign(cluster=column)
     terms_table = top_terms(X, labels, features, n_terms=opts["n_terms"])
+    from .memory import release_after
+
+    release_after(len(table))  # the counts and projections of a large corpus are freed
     return TopicModel(units=table, X=X, features=features, rows=rows, k=int(k), labels=labels,
                       terms=terms_table, choice=choice, options=MappingProxyType(opts),
                       notes=tuple(notes))
