@@ -84,7 +84,10 @@ TARGETS = {
     "actors_speed_vs_spacy": (">=", 1.0),
     "import_time_s": ("<", 1.0),
 }
-TARGET_E2E_S, TARGET_RSS_MB, TARGET_GROWTH = 300.0, 4096.0, 12.0
+TARGET_E2E_S, TARGET_GROWTH = 300.0, 12.0
+#: "peak memory under 4 GB", read strictly: 4 GB = 4,000,000,000 bytes = 3,814.7 MiB (RSS is
+#: measured in KiB by Linux and reported here in MiB, "MB" in the tables)
+TARGET_RSS_MB = 4e9 / 2**20
 
 _WORD_RE_TEXT = r"\w+"
 
@@ -180,6 +183,20 @@ def _cold_caches() -> None:
     actors._CHUNK_TOKENS.clear()
     actors._FLAGS.clear()
     actors._DEFAULT.clear()  # the bundled codebook, with its per-type caches, is loaded again
+
+
+def _matrix_digest(m) -> str:
+    """SHA-256 of a term matrix: its CSR arrays (canonical: sorted, no duplicates), shape,
+    stems and display forms."""
+    import hashlib
+
+    X = m.X.tocsr()
+    X.sum_duplicates()  # canonical form, so equal matrices give equal bytes
+    h = hashlib.sha256(repr((X.shape, X.dtype.str, list(m.stems), sorted(m.forms.items()))).encode())
+    for a in (X.indptr, X.indices, X.data):  # as little-endian int64, a million at a time
+        for lo in range(0, len(a), 1 << 20):
+            h.update(a[lo:lo + (1 << 20)].astype("<i8").tobytes())
+    return h.hexdigest()
 
 
 def _release_memory() -> None:
@@ -386,9 +403,13 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
                                        f"{counts['terms_offsets']}")
     save()
 
-    # -- the term cache: fill it, then re-run over the unchanged corpus
+    # -- the term cache: fill it, then re-run over the unchanged corpus. It starts, as the
+    # stages above did, from cold caches, without the baselines' tokenizer, with the pages
+    # freed so far handed back: a measurement of its own, not piled on the ones before
+    state["nlp"] = None
+    _cold_caches()
+    _release_memory()
     if cache_check and "cache" not in skip and "cache.cached_terms" in fns:
-        texts = corpus["text"].tolist()
         cached_terms, term_matrix = fns["cache.cached_terms"], fns["cache.term_matrix"]
         with tempfile.TemporaryDirectory(prefix="corpus-utils-bench-cache-") as folder:
             def consume(**kw) -> int:
@@ -398,12 +419,16 @@ def worker(n: int, corpus_dir: Path, out_json: Path, *, allow_missing: bool, cac
             again = stage("cache_rerun", consume)
             res["cache_terms_equal"] = first == again == counts["terms"] if terms_fn else first == again
             # the count matrix the analyses need (what keyness and TF-IDF count), cached per document
+            # (compared by digest, so that the two matrices are never held at once)
             m1 = stage("counts_fill", term_matrix, texts, cache=folder)
-            m2 = stage("counts_rerun", term_matrix, texts, cache=folder)
-            if m1 is not None and m2 is not None:
-                res["counts_equal"] = bool((m1.X != m2.X).nnz == 0 and m1.forms == m2.forms)
+            d1 = _matrix_digest(m1) if m1 is not None else None
+            if m1 is not None:
                 res["counts_shape"] = list(m1.X.shape)
-            del m1, m2
+            del m1
+            m2 = stage("counts_rerun", term_matrix, texts, cache=folder)
+            if d1 is not None and m2 is not None:
+                res["counts_equal"] = d1 == _matrix_digest(m2)
+            del m2
             db = Path(folder) / "terms.sqlite3"
             res["cache_size_mb"] = round(db.stat().st_size / 2**20, 1) if db.exists() else None
         if jobs > 1:
@@ -556,8 +581,8 @@ def targets(results: list[dict], imp: dict) -> list[str]:
                          f"{'met' if done and e2e < TARGET_E2E_S else 'NOT met'} ({_fmt(e2e)} s"
                          f"{'' if done else ', incomplete'})")
         if rss is not None:
-            lines.append(f"target N=100000 peak memory < {TARGET_RSS_MB:.0f} MB: "
-                         f"{'met' if rss < TARGET_RSS_MB else 'NOT met'} ({_fmt(rss)} MB)")
+            lines.append(f"target N=100000 peak memory < 4 GB ({TARGET_RSS_MB:,.0f} MiB): "
+                         f"{'met' if rss < TARGET_RSS_MB else 'NOT met'} ({_fmt(rss)} MiB)")
         mid = by_n.get(10_000)
         if mid is not None and mid.get("e2e_wall_s") and e2e:
             growth = e2e / mid["e2e_wall_s"]

@@ -89,6 +89,23 @@ def test_ratios_and_targets_are_computed_from_times():
     assert "target N=100000 preprocess_speed_vs_spacy >= 2.0: met (2)" in lines
     assert "target N=100000 actors_speed_vs_spacy >= 1.0: NOT met (0.5)" in lines
     assert "target N=100000 end to end < 300 s: met (250 s)" in lines
-    assert "target N=100000 peak memory < 4096 MB: NOT met (5,000 MB)" in lines
+    assert "target N=100000 peak memory < 4 GB (3,815 MiB): NOT met (5,000 MiB)" in lines
+    # "under 4 GB" read strictly: 4e9 bytes, so 3,900 MiB (4.09e9 bytes) is over
+    over = run.targets([{**res, "peak_rss_mb": 3900.0}], {})
+    assert "target N=100000 peak memory < 4 GB (3,815 MiB): NOT met (3,900 MiB)" in over
+    under = run.targets([{**res, "peak_rss_mb": 3800.0}], {})
+    assert "target N=100000 peak memory < 4 GB (3,815 MiB): met (3,800 MiB)" in under
     assert "target time growth 10000 -> 100000 <= 12x: NOT met (12.5x)" in lines
     assert "target import_time_s < 1: met (0.2)" in lines
+
+
+def test_matrix_digest_tells_equal_count_matrices_from_different_ones():
+    from corpus_utils.cache import term_matrix
+
+    a = term_matrix(["الائتلاف الوطني", "والائتلاف"], cache=False)
+    same = term_matrix(["الائتلاف الوطني", "الائتلاف"], cache=False)  # the same stems and counts
+    more = term_matrix(["الائتلاف الوطني الوطني", "والائتلاف"], cache=False)  # one count differs
+    other = term_matrix(["الائتلاف الوطني", "الوطني"], cache=False)  # another stem in row 2
+    assert run._matrix_digest(a) == run._matrix_digest(same)
+    assert run._matrix_digest(a) != run._matrix_digest(more)
+    assert run._matrix_digest(a) != run._matrix_digest(other)
