@@ -70,6 +70,7 @@ import datetime as _dt
 import re
 import sys
 from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, product, repeat
@@ -741,6 +742,17 @@ class Codebook:
         self._first_endings = (frozenset(k[-2:] for k in keys) if all(len(k) >= 2 for k in keys)
                                else frozenset())
         self._endings: dict[str, bool] = {}
+
+    #: The caches that grow with the texts read (one entry per chunk type, per word
+    #: ending): a pickled codebook (e.g. sent once to each worker of ``corpus_mentions``
+    #: with ``n_jobs``) leaves them out and starts them empty; they only save time.
+    _TYPE_CACHES = ("_chunk_hits", "_endings")
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        for name in self._TYPE_CACHES:
+            state[name] = {}
+        return state
 
     def __repr__(self) -> str:
         return (f"<Codebook: {len(self.actors)} actors, {len(self.offices)} offices from "
@@ -1540,8 +1552,50 @@ def _doc_views(corpus: Any, *, raw: bool):
         yield _DocView(*parts)
 
 
+# The codebook of a worker process of corpus_mentions(n_jobs > 1), installed once per
+# worker by _install_codebook (the initializer of corpus_utils.parallel.imap_documents):
+# it does not travel with every document, and its per-type caches stay warm in the worker.
+_WORKER_CODEBOOK: list[Codebook] = []
+
+
+def _install_codebook(codebook: Codebook) -> None:
+    _WORKER_CODEBOOK[:] = [codebook]
+
+
+def _find_in_worker(item: tuple[str, str | None]) -> list[Mention]:
+    """:func:`find_actors` of one ``(text, date)`` with the worker's codebook."""
+    text, date = item
+    return find_actors(text, date=date, codebook=_WORKER_CODEBOOK[0])
+
+
+def _search_here(docs: Iterable[tuple], cb: Codebook):
+    """``(parts, mentions)`` of each document of :func:`_doc_parts`, found in this process."""
+    for parts in docs:
+        yield parts, find_actors(parts[4], date=parts[2] or None, codebook=cb)
+
+
+def _search_on_workers(docs: Iterable[tuple], cb: Codebook, jobs: int):
+    """``(parts, mentions)`` of each document, in document order, :func:`find_actors`
+    running on ``jobs`` worker processes (:func:`corpus_utils.parallel.imap_documents`,
+    the codebook installed once per worker). Only ``(text, date)`` is sent; the parts of the
+    documents on their way (the pool reads a window ahead) wait in a queue."""
+    from .parallel import imap_documents
+
+    pending: deque = deque()
+
+    def sent():
+        for parts in docs:
+            pending.append(parts)
+            yield parts[4], parts[2] or None
+
+    for found in imap_documents(_find_in_worker, sent(), n_jobs=jobs,
+                                initializer=_install_codebook, initargs=(cb,)):
+        yield pending.popleft(), found
+
+
 def corpus_mentions(corpus: Any = None, *, raw: bool = False,
-                    codebook: Codebook | str | Path | None = None) -> "pd.DataFrame":
+                    codebook: Codebook | str | Path | None = None,
+                    n_jobs: int | None = 1) -> "pd.DataFrame":
     """Every actor mention of a corpus, with raw-file positions.
 
     Each document is read whole (so "named earlier" spans paragraphs): its cleaned
@@ -1551,13 +1605,19 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
 
     The paragraphs and sentences of the whole corpus are computed once and kept as arrays;
     the table is built column by column (integers in compact arrays), so that 100,000
-    articles never hold a Python row per mention.
+    articles never hold a Python row per mention. With ``n_jobs`` > 1 only
+    :func:`find_actors` runs in worker processes (the codebook is sent to each worker once,
+    without its caches); the rest stays here, in document order, so the table is the same.
 
     Args:
         corpus: a documents table from :func:`corpus_utils.corpus.load_corpus`, or a corpus
             folder (default: the bundled seeds).
         raw: read the raw files instead of the cleaned text.
         codebook: a :class:`Codebook`, a user codebook file to add, or None.
+        n_jobs: processes finding the mentions (see
+            :func:`corpus_utils.parallel.resolve_n_jobs`): 1 (default) runs here with no
+            pool; -1 uses every core. Workers start in about a second and every text is
+            sent to them, so more jobs pay off only for thousands of documents.
 
     Returns:
         Columns :data:`MENTION_COLUMNS`, sorted by ``doc_id`` and ``start``: ``date`` is the
@@ -1566,7 +1626,7 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
         that hold the mention (NA for a line cleaning took out).
 
     Raises:
-        ValueError: ``corpus`` is not a documents table.
+        ValueError: ``corpus`` is not a documents table, or ``n_jobs`` is invalid.
 
     >>> m = corpus_mentions()
     >>> m[m.text.str.startswith("عبد الرحمن")][["doc_id", "line", "actor_id", "office"]].values.tolist()
@@ -1577,6 +1637,9 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
     import numpy as np
     import pandas as pd
 
+    from .parallel import resolve_n_jobs
+
+    jobs = resolve_n_jobs(n_jobs)
     cb = _codebook(codebook)
     types = cb._types
     lines, starts, ends, paras, sents = (array("q") for _ in range(5))  # -1: NA
@@ -1586,12 +1649,13 @@ def corpus_mentions(corpus: Any = None, *, raw: bool = False,
     ordered = True  # documents by doc_id and mentions by start already: no sort needed
     last_doc = None
     n_docs = None if corpus is None or isinstance(corpus, (str, Path)) else len(corpus)
-    for (doc_id, file, date, raw_text, text, bases, raw_bases, (p_starts, p_ends, p_nums),
-         (s_starts, s_ends, s_nums), hidden) in _progress(_doc_parts(corpus, raw=raw), desc="actors",
-                                                          total=n_docs):
-        found = find_actors(text, date=date or None, codebook=cb)
+    docs = _doc_parts(corpus, raw=raw)
+    searched = _search_here(docs, cb) if jobs == 1 else _search_on_workers(docs, cb, jobs)
+    for parts, found in _progress(searched, desc="actors", total=n_docs):
         if not found:
             continue
+        (doc_id, file, date, raw_text, text, bases, raw_bases, (p_starts, p_ends, p_nums),
+         (s_starts, s_ends, s_nums), hidden) = parts
         kept = []
         line_starts = [0, *(m.end() for m in _LINE_BREAK_RE.finditer(raw_text))] if "\r" in raw_text else None
         line, at = 1, 0  # without CR: the line at offset `at`, counted on as offsets grow

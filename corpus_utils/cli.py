@@ -8,6 +8,8 @@ Conventions shared by every subcommand:
 * tables go to stdout as CSV unless ``--out FILE``; multi-file outputs take ``--out-dir DIR``;
 * ``--format`` where more than one format exists; ``--excel`` writes CSV as UTF-8 with a
   byte-order mark so Excel shows Arabic;
+* ``--n-jobs N`` where a CPU-heavy per-document step can use several processes (``topics``,
+  ``actors``, ``cooccurrence``, ``keyness``): 1 by default, -1 for every core, same output;
 * exit codes: 0 ok, 1 corpus or input problems (message on stderr, no traceback), 2 usage.
 
 Each subcommand is one ``_cmd_<name>(args) -> int`` function plus a parser builder
@@ -92,6 +94,36 @@ def int_at_least(minimum: int):
 
     parse.__name__ = f"integer >= {minimum}"
     return parse
+
+
+def n_jobs_value(value: str) -> int:
+    """The argparse ``type`` of ``--n-jobs``: a whole number checked by
+    :func:`corpus_utils.parallel.resolve_n_jobs` (same message; a usage error otherwise).
+
+    The number itself is returned (``-1`` stays ``-1``): the analysis resolves it.
+
+    >>> n_jobs_value("2"), n_jobs_value("-1")
+    (2, -1)
+    """
+    from .parallel import resolve_n_jobs
+
+    try:
+        n: int | str = int(value)
+    except ValueError:
+        n = value  # not a whole number: resolve_n_jobs says so
+    try:
+        resolve_n_jobs(n)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return n  # type: ignore[return-value]
+
+
+def add_n_jobs_arg(p: argparse.ArgumentParser, *, step: str) -> None:
+    """``--n-jobs N`` (default 1) for a subcommand with a CPU-heavy per-document ``step``."""
+    p.add_argument("--n-jobs", type=n_jobs_value, default=1, metavar="N",
+                   help=f"processes for {step}: 1 (default) runs in this process, -1 uses "
+                        "every core; the output is the same. Workers take about a second "
+                        "to start, so more jobs pay off for thousands of documents")
 
 
 def table_options_from_args(args) -> dict:
@@ -448,6 +480,7 @@ def _build_topics(sub) -> None:
                    help="print the top terms per cluster instead of the units' clusters")
     p.add_argument("--n-terms", type=_topics_n_terms, default=DEFAULTS["n_terms"], metavar="N",
                    help=f"top terms per cluster with --terms (default {DEFAULTS['n_terms']})")
+    add_n_jobs_arg(p, step="counting the terms of the units (word analyzer)")
     add_table_args(p)
     p.set_defaults(func=_cmd_topics)
 
@@ -457,7 +490,7 @@ def _cmd_topics(args) -> int:
 
     corpus = load_corpus_from_args(args)
     model = topic_model(corpus, unit=args.unit, k=args.k, analyzer=args.analyzer,
-                        method=args.method, n_terms=args.n_terms)
+                        method=args.method, n_terms=args.n_terms, n_jobs=args.n_jobs)
     for note in model.notes:
         print(f"corpus-utils topics: note: {note}", file=sys.stderr)
     if args.terms:
@@ -496,6 +529,7 @@ def _build_actors(sub) -> None:
     p.add_argument("--unknown", action="store_true",
                    help="instead of mentions, list frequent name-like phrases after titles "
                         "(وزير رئيس المبعوث السفير ...) that no codebook entry matched")
+    add_n_jobs_arg(p, step="finding the mentions (not used with --unknown)")
     add_table_args(p)
     p.set_defaults(func=_cmd_actors)
 
@@ -542,7 +576,7 @@ def _cmd_actors(args) -> int:
     if args.unknown:
         table = unknown_phrases(corpus, codebook=codebook)
     else:
-        table = corpus_mentions(corpus, raw=args.raw, codebook=codebook)
+        table = corpus_mentions(corpus, raw=args.raw, codebook=codebook, n_jobs=args.n_jobs)
     if args.format == "jsonl":
         records = table.astype(object).where(table.notna(), None).to_dict("records")
         write_jsonl(({k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
@@ -607,6 +641,7 @@ def _build_cooccurrence(sub) -> None:
                         "organisation, state, 'international organisation', 'armed group' "
                         "or media, e.g. --exclude-type media for the outlets a report cites "
                         "as its sources")
+    add_n_jobs_arg(p, step="finding the actor mentions")
     add_table_args(p)
     p.set_defaults(func=_cmd_cooccurrence)
 
@@ -626,7 +661,7 @@ def _cmd_cooccurrence(args) -> int:
                              f"{', '.join(ACTOR_TYPES)}")
     corpus = load_corpus_reporting(args)
     by = _group_column(corpus, args.by)
-    mentions = corpus_mentions(corpus, codebook=args.codebook)
+    mentions = corpus_mentions(corpus, codebook=args.codebook, n_jobs=args.n_jobs)
     codebook = None
     if args.exclude_type or args.format == "gexf":
         codebook = load_codebook(extra=args.codebook)
@@ -682,6 +717,7 @@ def _build_keyness(sub) -> None:
                    help="log-odds prior = whole-corpus count x X (default 1)")
     p.add_argument("--format", choices=("csv",), default="csv", help="output format (csv)")
     add_stopword_args(p)
+    add_n_jobs_arg(p, step="counting the terms of the documents")
     add_table_args(p)
     p.set_defaults(func=_cmd_keyness)
 
@@ -693,7 +729,8 @@ def _cmd_keyness(args) -> int:
     table = keyness_by_group(corpus, group_by=args.group_by, target=args.target,
                              reference=args.reference, min_count=args.min_count,
                              min_docs=args.min_docs, measure=args.measure,
-                             prior_scale=args.prior_scale, **stopword_options_from_args(args))
+                             prior_scale=args.prior_scale, n_jobs=args.n_jobs,
+                             **stopword_options_from_args(args))
     write_table(table, args)   # float_format None: shortest repr, reads back exactly
     return EXIT_OK
 

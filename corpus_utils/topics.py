@@ -41,7 +41,9 @@ that would grow quadratically or slowly change above documented sizes (keys of
   skipped; bootstrap resampling is skipped above ``bootstrap_max_units`` units.
 
 Below every threshold (the seed corpus, a thousand articles) the analysis takes exactly
-the steps it always took.
+the steps it always took. ``n_jobs`` (of :func:`topic_model` and :func:`tfidf`, not a key
+of :data:`DEFAULTS`) counts the word analyzer's terms on several processes, with the same
+result.
 """
 
 from __future__ import annotations
@@ -211,15 +213,15 @@ def _kept_pairs(pairs, *, min_term_length: int):
 
 
 def _word_counts(texts: Iterable[str], *, min_term_length: int,
-                 lexicon: frozenset[str] | None):
+                 lexicon: frozenset[str] | None, n_jobs: int | None = 1):
     """The units x stems counts of the word analyzer, streamed, and the display forms.
 
     Every text is analysed with one lexicon (as :func:`corpus_utils.arabic.corpus_terms`),
     so the guarded splits (plain proclitics ``و ف ب ل ك``, pronoun suffixes, stem
     suffixes) apply and a word gets the same stem in every unit. Numbers are never terms
     here; stop words are checked once more on the shown term, and short terms are dropped.
-    The counts are made one unit at a time (:func:`corpus_utils.cache.pair_matrix`), with no
-    list of terms held for the corpus.
+    The counts are made one unit at a time (:func:`corpus_utils.cache.pair_matrix`, on
+    ``n_jobs`` processes), with no list of terms held for the corpus.
 
     Returns:
         ``(X, stems, forms)``: int64 CSR counts with stems numbered in order of first
@@ -228,7 +230,7 @@ def _word_counts(texts: Iterable[str], *, min_term_length: int,
     """
     from .cache import pair_matrix, stem_counts
 
-    pairs = pair_matrix(texts, cache=False, keep_numbers=False, lexicon=lexicon)
+    pairs = pair_matrix(texts, cache=False, keep_numbers=False, lexicon=lexicon, n_jobs=n_jobs)
     m = stem_counts(pairs, keep=_kept_pairs(pairs, min_term_length=min_term_length))
     return m.X, m.stems, m.forms
 
@@ -299,6 +301,7 @@ def tfidf(
     min_term_length: int = DEFAULTS["min_term_length"],
     ngram_range: tuple[int, int] = DEFAULTS["char_ngram_range"],
     lexicon: frozenset[str] | None = None,
+    n_jobs: int | None = 1,
 ) -> tuple["sparse.csr_matrix", "np.ndarray"]:
     """TF-IDF matrix of texts over Arabic analysis terms or character n-grams.
 
@@ -328,6 +331,9 @@ def tfidf(
         lexicon: word analyzer only: attested word forms for the clitic and stem guards;
             default :func:`corpus_utils.arabic.build_lexicon` of ``texts``. Pass the
             lexicon of the whole corpus when ``texts`` are only part of it.
+        n_jobs: word analyzer only: processes analysing the texts (see
+            :func:`corpus_utils.parallel.resolve_n_jobs`; 1, the default, starts no pool;
+            -1 uses every core); the matrix is the same. The char analyzer ignores it.
 
     Returns:
         ``(X, features)``: a CSR matrix of shape (len(texts), vocabulary size) and the
@@ -342,7 +348,10 @@ def tfidf(
     >>> features.tolist() == [t.term for t in terms("الائتلاف")]
     True
     """
+    from .parallel import resolve_n_jobs
+
     _check_choice("analyzer", analyzer, ANALYZERS)
+    resolve_n_jobs(n_jobs)  # checked whatever the analyzer
     texts = list(texts)
     if not texts:
         raise ValueError("texts is empty; need at least one unit to build a TF-IDF matrix")
@@ -351,11 +360,11 @@ def tfidf(
         raise ValueError(f"texts[{bad[0]}] = {texts[bad[0]]!r} is invalid; every text must be a str")
     return _tfidf(texts, analyzer=analyzer, min_df=min_df, max_df=max_df,
                   sublinear_tf=sublinear_tf, min_term_length=min_term_length,
-                  ngram_range=ngram_range, lexicon=lexicon)
+                  ngram_range=ngram_range, lexicon=lexicon, n_jobs=n_jobs)
 
 
 def _tfidf(texts, *, analyzer, min_df, max_df, sublinear_tf, min_term_length, ngram_range,
-           lexicon):
+           lexicon, n_jobs=1):
     """:func:`tfidf` of texts already checked (a non-empty list of str, or a pandas column
     of str without gaps, which the word analyzer reads a chunk at a time)."""
     import numpy as np
@@ -386,7 +395,7 @@ def _tfidf(texts, *, analyzer, min_df, max_df, sublinear_tf, min_term_length, ng
 
             lexicon = corpus_lexicon(texts)
         counts, stems, forms = _word_counts(iter_texts(texts), min_term_length=min_term_length,
-                                            lexicon=lexicon)
+                                            lexicon=lexicon, n_jobs=n_jobs)
         try:
             counts, names = _count_features(counts, stems, min_df=min_df, max_df=max_df)
         except ValueError as exc:  # empty vocabulary, or min_df/max_df contradict
@@ -1604,7 +1613,8 @@ def _fit_notes(n: int, *, k: int, opts: Mapping[str, Any], sampled: bool) -> lis
     return notes
 
 
-def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: Any) -> TopicModel:
+def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, n_jobs: int | None = 1,
+                **options: Any) -> TopicModel:
     """The whole analysis: units, TF-IDF, k (chosen or given), clusters and top terms.
 
     Units without any feature after ``min_df`` get cluster <NA> and are left out of X.
@@ -1612,6 +1622,9 @@ def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: A
     Args:
         corpus: the documents table of :func:`corpus_utils.corpus.load_corpus`.
         stability: with ``k="auto"``, also measure seed and bootstrap stability.
+        n_jobs: processes counting the terms of the units (word analyzer; see
+            :func:`tfidf`): 1 (default) starts no pool, -1 uses every core; the model is the
+            same. Not an option of :data:`DEFAULTS`, so not recorded in ``options``.
         **options: any key of :data:`DEFAULTS` (``unit``, ``analyzer``, ``k``, ``method``,
             ``min_df``, ``n_terms``, ...).
 
@@ -1626,9 +1639,12 @@ def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: A
     import numpy as np
     import pandas as pd
 
+    from .parallel import resolve_n_jobs
+
     unknown = sorted(set(options) - set(DEFAULTS))
     if unknown:
         raise ValueError(f"option {unknown[0]!r} is unknown; allowed: {', '.join(DEFAULTS)}")
+    resolve_n_jobs(n_jobs)  # checked before any work
     opts = {**DEFAULTS, **options}
     table = units(corpus, opts["unit"])
     if table.empty:
@@ -1644,7 +1660,7 @@ def topic_model(corpus: "pd.DataFrame", *, stability: bool = False, **options: A
                                  sublinear_tf=opts["sublinear_tf"],
                                  min_term_length=opts["min_term_length"],
                                  ngram_range=tuple(opts["char_ngram_range"]),
-                                 lexicon=_corpus_lexicon(corpus, opts["analyzer"]))
+                                 lexicon=_corpus_lexicon(corpus, opts["analyzer"]), n_jobs=n_jobs)
     del texts
     rows = np.flatnonzero(np.asarray(X_all.sum(axis=1)).ravel() > 0)
     X = X_all if len(rows) == X_all.shape[0] else X_all[rows]  # no copy when every unit counts
