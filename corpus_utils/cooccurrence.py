@@ -944,3 +944,21 @@ def _plain(value):
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
     return value
+
+
+class _CallableModule(type(re)):
+    """This module, callable as :func:`cooccurrence`.
+
+    ``corpus_utils.cooccurrence`` names both the function (a lazy public name of the
+    package) and this module; once the module is imported, Python binds the package's
+    attribute to the module. Calling the module calls the function, so
+    ``corpus_utils.cooccurrence(mentions, ...)`` works whichever of the two the name holds.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any):
+        return cooccurrence(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402  (only for the line below)
+
+_sys.modules[__name__].__class__ = _CallableModule

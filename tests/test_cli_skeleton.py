@@ -157,8 +157,25 @@ def test_lazy_names_resolve_to_their_modules():
 
 
 # ``cooccurrence`` predates this check: the function and its module share the name, so
-# ``corpus_utils.cooccurrence`` is whichever was bound last. Kept because it is public.
+# ``corpus_utils.cooccurrence`` is whichever was bound last. Kept because it is public, and
+# the module is callable as the function (tested below), so either works.
 _SHADOWING_KEPT = {"cooccurrence"}
+
+
+@pytest.mark.parametrize("first", ["module", "function"])
+def test_cooccurrence_name_calls_the_function_whichever_is_bound(first):
+    code = (
+        "import pandas as pd\n"
+        + ("from corpus_utils.cooccurrence import write_gexf\nimport corpus_utils\n" if first == "module"
+           else "import corpus_utils\nf = corpus_utils.cooccurrence\nimport corpus_utils.cooccurrence\n")
+        + "m = pd.DataFrame({'doc_id': ['0', '0', '1', '1'], 'paragraph': [1, 1, 1, 1],\n"
+        "                  'actor_id': ['kerry', 'khoja', 'kerry', 'khoja']})\n"
+        "print(type(corpus_utils.cooccurrence).__name__)\n"
+        "print(corpus_utils.cooccurrence(m, by=None)[['source', 'target', 'count']].values.tolist())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    kind, result = out.strip().splitlines()
+    assert kind == ("_CallableModule" if first == "module" else "function")
+    assert result == "[['kerry', 'khoja', 2]]"
 
 
 def test_no_lazy_name_shadows_a_submodule():
