@@ -1635,7 +1635,7 @@ def iter_corpus(path: str | Path | None = None, *, encoding: str = "utf-8", on_e
                 raise CorpusError(single.problems, str(report.folder))
             _warn(single.problems, {entry.file: entry.codes})
             continue
-        if single.problems:  # warnings found only now (check=False)
+        if single.problems and not check:  # warnings found only now (with check, already given)
             _warn(single.problems, {})
         row, arows, _ = _document(entry, got.raw, got.used, got.bom, got.sha, meta_cols, R)
         row["audit"] = _audit_dicts(arows)

@@ -188,6 +188,20 @@ def test_subprocess_exit_status_and_no_traceback():
 # --------------------------------------------------------------------------- warnings, skipping
 
 
+@pytest.mark.parametrize("check", [True, False])
+def test_iter_corpus_gives_each_warning_once(check):
+    import warnings
+
+    from corpus_utils.corpus import iter_corpus
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rows = list(iter_corpus(BAD / "no_arabic", check=check))
+    assert len(rows) == 2
+    texts = [str(w.message) for w in caught if issubclass(w.category, CorpusWarning)]
+    assert sum(t.count("W_NO_ARABIC 001.txt") for t in texts) == 1, texts
+
+
 def test_no_arabic_is_a_warning(capsys):
     with pytest.warns(CorpusWarning, match="W_NO_ARABIC 001.txt"):
         corpus = load_corpus(BAD / "no_arabic")
