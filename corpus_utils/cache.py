@@ -920,7 +920,8 @@ def term_matrix(texts: Iterable[str], *, cache: "TermCache | str | Path | bool |
     path without offsets), then the pairs of each stem are summed (:func:`stem_counts`).
     The per-document record is what the cache stores (beside, not instead of, the full
     terms of :func:`cached_terms`), and what worker processes send back with ``n_jobs`` >
-    1, so parallel runs pay off here.
+    1. (On a 2-core machine one process with warm per-type caches was faster than two:
+    ``benchmarks/README.md``.)
 
     Args:
         texts: the documents' texts, in row order.
